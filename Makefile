@@ -1,0 +1,70 @@
+# Two commands from a fresh clone:  make book  (build the book)  |  make test  (run every check)
+# Both create .venv and install what they need from this repository's files.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+BACKENDS ?= tensorflow jax torch
+BOOK_FLAGS := -W -n --keep-going
+SMOKE_OUT := _build/smoke
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: book book-smoke test test-package test-notebooks check-notebooks check-workflows install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt -e .
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.book-installed
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.book-installed
+install-test: $(VENV)/.test-installed
+
+## The full book (CIFAR-10 from $$INVOLUTION_DATA or Keras's download) into _build/html.
+## Only pages whose code changed execute again; trained models come from the training cache.
+## The execution cache knows notebook code only, so it is dropped when the package changes.
+book: install
+	@hash=$$(cat involution/*.py requirements.txt | sha256sum | cut -c1-16); \
+	if [ "$$(cat _build/.package-hash 2>/dev/null)" != "$$hash" ]; then \
+	  rm -rf _build/.jupyter_cache; mkdir -p _build; echo $$hash > _build/.package-hash; \
+	fi
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo "The book is in _build/html; open _build/html/index.html"
+
+## The same build on a tiny slice of CIFAR-10 for 1 epoch, executing every page afresh,
+## in its own folder and caches, so nothing it leaves can serve a full build.
+book-smoke: install
+	rm -rf $(SMOKE_OUT)/_build/.jupyter_cache
+	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
+	  $(BIN)/jupyter-book build . --all $(BOOK_FLAGS) --path-output $(SMOKE_OUT)
+
+test: test-package check-notebooks test-notebooks check-workflows
+
+## The package's tests, once per Keras backend.
+test-package: install-test
+	for backend in $(BACKENDS); do \
+	  echo "== tests on the $$backend backend"; \
+	  KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/book || exit 1; \
+	done
+
+## Both editions: same chapters, identical code but the language cell, outputs stripped.
+check-notebooks: install-test
+	$(BIN)/python -m pytest tests/book -q -p no:cacheprovider
+
+## Every chapter of both editions executed in the smoke profile; hidden cells assert key facts.
+test-notebooks: install-test
+	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
+	  $(BIN)/python -m pytest --nbval-lax -q -p no:cacheprovider book/en book/zh-tw
+
+check-workflows: install-test
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+clean:
+	rm -rf _build

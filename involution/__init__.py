@@ -1,0 +1,6 @@
+"""Involution for Keras 3, and the code behind the book *Convolution, Involution, Self-Attention*."""
+
+from involution.layers import Involution
+
+__version__ = "0.1.0"
+__all__ = ["Involution"]

@@ -1,0 +1,90 @@
+"""What a layer costs (weights, multiply-adds) and how far it sees (receptive field).
+
+Formulas, so that the book can put numbers next to the ideas; the tests check
+the weight counts against Keras's own ``count_params``.
+"""
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cost:
+    weights: int  # trainable and non-trainable parameters
+    multiply_adds: int  # per image
+
+
+def conv2d_cost(height, width, in_channels, out_channels, kernel_size, strides=1, bias=True):
+    """``Conv2D(out_channels, kernel_size, strides, padding="same")`` on an H x W x C_in input."""
+    out = math.ceil(height / strides) * math.ceil(width / strides)
+    per_position = kernel_size * kernel_size * in_channels * out_channels
+    return Cost(
+        weights=per_position + (out_channels if bias else 0),
+        multiply_adds=out * per_position,
+    )
+
+
+def involution_cost(height, width, channels, kernel_size, groups=1, reduction_ratio=4, strides=1):
+    """:class:`involution.Involution` on an H x W x C input, kernel generation included.
+
+    Weights: the 1x1 reduction (no bias), its BatchNormalization (4 per channel)
+    and the 1x1 span convolution with bias. Multiply-adds: the two 1x1
+    convolutions at every output position plus the K x K x C aggregation.
+    """
+    out = math.ceil(height / strides) * math.ceil(width / strides)
+    hidden = max(channels // reduction_ratio, 1)
+    taps = kernel_size * kernel_size
+    weights = channels * hidden + 4 * hidden + hidden * taps * groups + taps * groups
+    per_position = channels * hidden + hidden * taps * groups + taps * channels
+    return Cost(weights=weights, multiply_adds=out * per_position)
+
+
+def _windows(stack):
+    """(kernel_size, stride) of each ("conv", K) or ("pool", P) entry of a stack."""
+    windows = []
+    for kind, size in stack:
+        if kind not in ("conv", "pool"):
+            raise ValueError(f"Unknown layer kind {kind!r} in the stack; use 'conv' or 'pool'.")
+        windows.append((size, 1) if kind == "conv" else (size, size))
+    return windows
+
+
+def receptive_fields(stack):
+    """Receptive field (in input pixels, per side) after each layer of ``stack``.
+
+    ``stack`` lists ("conv", K) for a stride-1 K x K convolution and ("pool", P)
+    for a P x P pooling with stride P. Each layer widens the field by
+    ``(kernel_size - 1)`` times the product of all earlier strides.
+    """
+    field, jump, fields = 1, 1, []
+    for kernel_size, stride in _windows(stack):
+        field += (kernel_size - 1) * jump
+        jump *= stride
+        fields.append(field)
+    return fields
+
+
+def influence_map(stack, size=32):
+    """How strongly each input pixel reaches the central output of ``stack``.
+
+    Measured, not computed: the stack is built from real Keras layers with
+    all-ones kernels, and every pixel is lit in turn. The non-zero area is the
+    receptive field; its shape shows that central pixels count more.
+    """
+    import keras
+    import numpy as np
+    from keras import ops
+
+    _windows(stack)  # validates the kinds
+    layers = [
+        keras.layers.Conv2D(1, k, padding="same", use_bias=False, kernel_initializer="ones")
+        if kind == "conv" else keras.layers.MaxPooling2D(k)
+        for kind, k in stack
+    ]
+    impulses = np.eye(size * size, dtype="float32").reshape(-1, size, size, 1)
+    y = impulses
+    for layer in layers:
+        y = layer(y)
+    y = ops.convert_to_numpy(y)
+    centre = y.shape[1] // 2, y.shape[2] // 2
+    return y[:, centre[0], centre[1], 0].reshape(size, size)

@@ -1,0 +1,226 @@
+"""The Involution layer (Li et al., CVPR 2021), written with ``keras.ops`` only.
+
+Convolution shares one kernel across all positions and keeps a separate kernel
+for every channel. Involution inverts both: every output position gets its own
+K x K kernel, generated from the input at that position, and the kernel is shared
+by all the channels of a group.
+"""
+
+import math
+
+import keras
+from keras import ops
+
+
+def _pair(value, name):
+    """Normalize an int or a pair of ints to a tuple of two positive ints."""
+    items = value if isinstance(value, (tuple, list)) else (value, value)
+    if len(items) != 2 or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in items
+    ):
+        raise ValueError(
+            f"`{name}` must be a positive integer or a tuple of 2 positive "
+            f"integers. Received: {name}={value!r}"
+        )
+    return tuple(items)
+
+
+def _positive_int(value, name):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value!r}"
+        )
+    return value
+
+
+def _pad_same(x, kernel_size, strides, dilation):
+    """Zero-pad ``x`` for a "same" sliding window; return it and the output size.
+
+    The geometry is exactly that of ``keras.layers.Conv2D(padding="same")``:
+    ``out = ceil(size / stride)`` and an odd pixel of padding goes after. Row
+    ``i * stride + k * dilation`` of the result is the input under tap ``k`` of
+    output row ``i``. The pad is the most "same" can ever ask for, then cropped
+    to this input's own offset, so the graph stays valid when height and width
+    are unknown until run time.
+    """
+    sizes, starts, pads = ops.shape(x)[1:3], [], []
+    out = []
+    for size, k, s, d in zip(sizes, kernel_size, strides, dilation):
+        extent = (k - 1) * d + 1
+        out.append((size + s - 1) // s)
+        total = (out[-1] - 1) * s + extent - size
+        total = max(total, 0) if isinstance(total, int) else ops.maximum(total, 0)
+        most = extent - 1  # the largest `total` any size can need
+        pads.append((most // 2, most))
+        starts.append(most // 2 - total // 2)
+    padded = ops.pad(x, ((0, 0), *pads, (0, 0)))
+    return padded[:, starts[0] :, starts[1] :, :], tuple(out)
+
+
+@keras.saving.register_keras_serializable(package="involution")
+class Involution(keras.layers.Layer):
+    """Involution: a K x K kernel generated for every position, shared by channels.
+
+    Args:
+        kernel_size: int or pair of ints, the spatial extent K of each kernel.
+        strides: int or pair of ints. The output has ``ceil(H / strides)`` rows.
+        groups: number of channel groups G; each group gets its own kernel per
+            position. Must divide the number of input channels.
+        reduction_ratio: the kernel-generating bottleneck has
+            ``max(channels // reduction_ratio, 1)`` channels.
+        dilation_rate: int or pair of ints, spacing between kernel taps.
+        return_kernel: if True, the layer returns ``(outputs, kernel)``, where
+            ``kernel`` has shape ``(batch, H', W', K_h, K_w, G)``.
+
+    Input: ``(batch, height, width, channels)``; height and width may vary.
+    Output: ``(batch, ceil(height / s_h), ceil(width / s_w), channels)``: involution
+    never changes the number of channels (mix them with a 1x1 convolution).
+    """
+
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        groups=1,
+        reduction_ratio=4,
+        dilation_rate=1,
+        return_kernel=False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.kernel_size = _pair(kernel_size, "kernel_size")
+        self.strides = _pair(strides, "strides")
+        self.groups = _positive_int(groups, "groups")
+        self.reduction_ratio = _positive_int(reduction_ratio, "reduction_ratio")
+        self.dilation_rate = _pair(dilation_rate, "dilation_rate")
+        if not isinstance(return_kernel, bool):
+            raise ValueError(
+                "`return_kernel` must be True or False. "
+                f"Received: return_kernel={return_kernel!r}"
+            )
+        self.return_kernel = return_kernel
+
+    def _channels(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(
+                f"Layer '{self.name}' expects a 4D input (batch, height, width, "
+                f"channels). Received: input_shape={tuple(input_shape)}"
+            )
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(
+                f"Layer '{self.name}' needs a known number of channels (the last "
+                f"axis). Received: input_shape={tuple(input_shape)}"
+            )
+        if channels % self.groups:
+            raise ValueError(
+                f"The number of input channels must be divisible by `groups`. "
+                f"Received: channels={channels}, groups={self.groups}"
+            )
+        return channels
+
+    def build(self, input_shape):
+        channels = self._channels(input_shape)
+        kh, kw = self.kernel_size
+        sublayer = dict(dtype=self.dtype_policy)
+        self.reduce = keras.layers.Conv2D(
+            max(channels // self.reduction_ratio, 1), 1, use_bias=False,
+            name="reduce", **sublayer,
+        )
+        self.reduce_norm = keras.layers.BatchNormalization(
+            name="reduce_norm", **sublayer
+        )
+        self.span = keras.layers.Conv2D(
+            kh * kw * self.groups, 1, name="span", **sublayer
+        )
+        shape = self.compute_output_shape(input_shape)
+        if self.return_kernel:
+            shape = shape[0]
+        self.reduce.build(shape)
+        shape = self.reduce.compute_output_shape(shape)
+        self.reduce_norm.build(shape)
+        self.span.build(shape)
+
+    def generate_kernel(self, inputs, training=None):
+        """Per-position kernels, ``(batch, H', W', G, K_h * K_w)``, tap ``ki * K_w + kj``."""
+        x = inputs if self.strides == (1, 1) else self._average_pool(inputs)
+        x = ops.relu(self.reduce_norm(self.reduce(x), training=training))
+        kernel = self.span(x)
+        return ops.reshape(
+            kernel,
+            tuple(ops.shape(kernel)[:-1])
+            + (self.groups, self.kernel_size[0] * self.kernel_size[1]),
+        )
+
+    def call(self, inputs, training=None):
+        kernel = self.generate_kernel(inputs, training=training)
+        outputs = self._aggregate(inputs, kernel)
+        if not self.return_kernel:
+            return outputs
+        kh, kw = self.kernel_size
+        kernel = ops.reshape(kernel, tuple(ops.shape(kernel)[:-1]) + (kh, kw))
+        return outputs, ops.transpose(kernel, (0, 1, 2, 4, 5, 3))
+
+    def _average_pool(self, inputs):
+        """``AveragePooling2D(strides, strides, padding="same")``, padding not counted.
+
+        Written out because the backends disagree on odd sizes: Keras's PyTorch
+        backend counts its explicit "same" padding in the average.
+        """
+        def window_means(x):
+            padded, (out_h, out_w) = _pad_same(x, self.strides, self.strides, (1, 1))
+            sh, sw = self.strides
+            padded = padded[:, : out_h * sh, : out_w * sw, :]
+            return ops.average_pool(padded, self.strides, self.strides, "valid")
+
+        return window_means(inputs) / window_means(ops.ones_like(inputs[:1, :, :, :1]))
+
+    def _aggregate(self, inputs, kernel):
+        """Sum the K x K shifted input slices, each weighted by its tap of the kernel.
+
+        Accumulating slice by slice never forms the (H', W', K*K, C) patch tensor
+        that unfold-based implementations build.
+        """
+        (kh, kw), (sh, sw), (dh, dw) = (
+            self.kernel_size, self.strides, self.dilation_rate
+        )
+        padded, (out_h, out_w) = _pad_same(
+            inputs, self.kernel_size, self.strides, self.dilation_rate
+        )
+        batch, channels = ops.shape(inputs)[0], ops.shape(inputs)[-1]
+        group_shape = (batch, out_h, out_w, self.groups, channels // self.groups)
+        outputs = None
+        for ki in range(kh):
+            for kj in range(kw):
+                window = padded[
+                    :,
+                    ki * dh : ki * dh + (out_h - 1) * sh + 1 : sh,
+                    kj * dw : kj * dw + (out_w - 1) * sw + 1 : sw,
+                    :,
+                ]
+                tap = kernel[..., ki * kw + kj, None]
+                term = ops.reshape(window, group_shape) * tap
+                outputs = term if outputs is None else outputs + term
+        return ops.reshape(outputs, (batch, out_h, out_w, channels))
+
+    def compute_output_shape(self, input_shape):
+        channels = self._channels(input_shape)
+        batch, height, width = input_shape[:3]
+        out_h = None if height is None else math.ceil(height / self.strides[0])
+        out_w = None if width is None else math.ceil(width / self.strides[1])
+        outputs = (batch, out_h, out_w, channels)
+        if not self.return_kernel:
+            return outputs
+        return outputs, (batch, out_h, out_w, *self.kernel_size, self.groups)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            kernel_size=self.kernel_size,
+            strides=self.strides,
+            groups=self.groups,
+            reduction_ratio=self.reduction_ratio,
+            dilation_rate=self.dilation_rate,
+            return_kernel=self.return_kernel,
+        )
+        return config

@@ -1,0 +1,162 @@
+"""The book's figures, labelled in the edition's language."""
+
+import os
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.ticker import MaxNLocator
+
+from involution.data import class_names
+from involution.text import text
+
+# Traditional Chinese faces first; the CJK collections cover every glyph the book uses.
+CJK_FONTS = (
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Noto Sans CJK JP",
+    "Microsoft JhengHei",
+    "PingFang TC",
+    "Heiti TC",
+    "Arial Unicode MS",
+)
+
+
+def cjk_font():
+    """The name of an installed font that can draw Traditional Chinese, or None.
+
+    Fonts installed after matplotlib built its font cache are not in it yet, so
+    the system font folders are searched once more before giving up.
+    """
+    def find():
+        names = {entry.name for entry in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in names), None)
+
+    found = find()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if "CJK" in os.path.basename(path):
+                font_manager.fontManager.addfont(path)
+        found = find()
+    return found
+
+
+def use_language(language):
+    """Set matplotlib's fonts for ``language``; warn if Chinese glyphs would be missing."""
+    text(language, "image")  # rejects an unknown language
+    family = ["DejaVu Sans"]
+    if language == "zh-tw":
+        font = cjk_font()
+        if font is None:
+            warnings.warn(
+                "No CJK font found: Chinese labels will show as empty boxes. Install "
+                "Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk), then "
+                "restart the kernel.",
+                stacklevel=2,
+            )
+        else:
+            family = [font, *family]
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = family + list(plt.rcParams["font.sans-serif"])
+    plt.rcParams["axes.unicode_minus"] = False
+    return family[0]
+
+
+def _bare(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def image_grid(images, labels, language, rows=5, cols=5):
+    """The first ``rows * cols`` images, each captioned with its class name."""
+    names = class_names(language)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.8 * cols, 1.9 * rows))
+    for ax, image, label in zip(axes.flat, images, np.asarray(labels).reshape(-1)):
+        ax.imshow(image)
+        ax.set_xlabel(names[int(label)])
+        _bare(ax)
+    fig.tight_layout()
+    return fig
+
+
+def feature_maps(images, maps, language):
+    """Each image (a row) beside its feature maps (one column per filter)."""
+    maps = np.asarray(maps)
+    count = maps.shape[-1]
+    fig, axes = plt.subplots(
+        len(images), count + 1, figsize=(1.8 * (count + 1), 1.9 * len(images)),
+        squeeze=False,
+    )
+    for row, image, fmap in zip(axes, images, maps):
+        row[0].imshow(image)
+        for i, ax in enumerate(row[1:]):
+            ax.imshow(fmap[..., i], cmap="viridis")
+        for ax in row:
+            _bare(ax)
+    axes[0, 0].set_title(text(language, "image"))
+    for i, ax in enumerate(axes[0, 1:], start=1):
+        ax.set_title(text(language, "feature_map", i=i))
+    fig.tight_layout()
+    return fig
+
+
+def training_curves(histories, language):
+    """Loss (top) and accuracy (bottom) per epoch, one column per model.
+
+    ``histories`` maps a model key ("conv", "involution", ...) to a Keras history dict.
+    Accuracy shares the 0-1 scale across models; each loss keeps its own scale.
+    """
+    fig, axes = plt.subplots(2, len(histories), figsize=(5.5 * len(histories), 7), squeeze=False)
+    for col, (key, history) in enumerate(histories.items()):
+        model = text(language, f"model_{key}")
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        for row, metric in enumerate(("loss", "accuracy")):
+            ax = axes[row, col]
+            ax.plot(epochs, history[metric], "o-", label=text(language, "train"))
+            ax.plot(epochs, history[f"val_{metric}"], "s-", label=text(language, "test"))
+            ax.set_title(text(language, "curve_title", model=model, metric=text(language, metric)))
+            ax.set_xlabel(text(language, "epoch"))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
+            ax.legend()
+        axes[1, col].set_ylim(0, 1)
+    fig.tight_layout()
+    return fig
+
+
+def receptive_field_maps(maps, depths, language):
+    """Heat maps of how strongly each input pixel reaches one output, one per depth."""
+    fig, axes = plt.subplots(1, len(maps), figsize=(3.2 * len(maps), 3.4), squeeze=False)
+    for ax, field, depth in zip(axes[0], maps, depths):
+        ax.imshow(field, cmap="magma")
+        ax.set_title(text(language, "after_layers", n=depth))
+        _bare(ax)
+    fig.tight_layout()
+    return fig
+
+
+def kernel_heatmaps(images, kernels, language, labels=None):
+    """Each image beside the heat map of its involution kernels, one column per layer.
+
+    ``kernels`` holds one array per layer, ``(N, H', W', K, K, G)``; a position's
+    value is the sum of its K x K kernel over all groups, as in the Keras example.
+    With ``labels``, each row is captioned with the image's class name.
+    """
+    fig, axes = plt.subplots(
+        len(images), len(kernels) + 1, figsize=(2.4 * (len(kernels) + 1), 2.4 * len(images)),
+        squeeze=False,
+    )
+    for n, row in enumerate(axes):
+        row[0].imshow(images[n])
+        for ax, kernel in zip(row[1:], kernels):
+            ax.imshow(np.asarray(kernel[n]).sum(axis=(-3, -2, -1)), cmap="magma")
+        for ax in row:
+            _bare(ax)
+        if labels is not None:
+            row[0].set_xlabel(class_names(language)[int(np.asarray(labels).reshape(-1)[n])])
+    axes[0, 0].set_title(text(language, "image"))
+    for i, ax in enumerate(axes[0, 1:], start=1):
+        ax.set_title(text(language, "kernel_layer", i=i))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,180 @@
+"""Training with a one-line-per-epoch log and an on-disk cache of weights and history.
+
+The book trains each model once: both language editions and every rebuild load
+the cached weights, keyed by everything that changes the result.
+"""
+
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+
+from involution import layers
+
+CACHE_ENV = "INVOLUTION_CACHE"
+
+
+def default_cache_dir():
+    """``$INVOLUTION_CACHE``, else ``$XDG_CACHE_HOME/involution`` (``~/.cache/involution``)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "involution"
+
+
+@dataclass
+class TrainingRun:
+    """A trained model and what its training measured."""
+
+    model: keras.Model
+    history: dict
+    seconds_per_epoch: float  # median over epochs, from the run that trained it
+    test_accuracy: float  # after the last epoch
+    parameters: int
+    from_cache: bool
+    log: list
+
+
+class _EpochLog(keras.callbacks.Callback):
+    """One plain line per epoch: readable in a terminal and in the built HTML."""
+
+    def __init__(self, epochs, print_fn):
+        super().__init__()
+        self.epochs, self.print_fn = epochs, print_fn
+        self.lines, self.seconds = [], []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+        logs = logs or {}
+        # loss first, then the metrics; training before validation
+        order = sorted(logs, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss", k))
+        metrics = "  ".join(f"{k} {logs[k]:.4f}" for k in order)
+        line = f"epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs}  {metrics}  {self.seconds[-1]:.1f}s"
+        self.lines.append(line)
+        self.print_fn(line)
+
+
+def _unnamed(config):
+    """A config without its "name": Keras numbers auto-generated names per session."""
+    return {k: v for k, v in config.items() if k != "name"}
+
+
+def _architecture(model):
+    """The model's layers and their settings."""
+    return [[type(layer).__name__, _unnamed(layer.get_config())] for layer in model.layers]
+
+
+def cache_key(model, dataset, epochs, seed, batch_size):
+    """A hash of everything that determines a training run's outcome.
+
+    ``model`` must be compiled: its optimizer and loss settings are part of the
+    key, and so is the layer's source, so a change to how involution computes
+    trains again.
+    """
+    description = {
+        "architecture": _architecture(model),
+        "layer_code": hashlib.sha256(inspect.getsource(layers).encode()).hexdigest(),
+        "optimizer": _unnamed(model.optimizer.get_config()),
+        "loss": keras.saving.serialize_keras_object(model.loss),
+        "data": dataset.fingerprint,
+        "profile": dataset.profile,
+        "epochs": epochs,
+        "seed": seed,
+        "batch_size": batch_size,
+        "backend": keras.backend.backend(),
+    }
+    text = json.dumps(description, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def train(
+    build_model,
+    dataset,
+    epochs,
+    seed=42,
+    batch_size=256,
+    learning_rate=1e-3,
+    cache=True,
+    cache_dir=None,
+    print_fn=print,
+):
+    """Build ``build_model()``, fit it on ``dataset`` and return a :class:`TrainingRun`.
+
+    Adam and sparse categorical cross-entropy on logits, as in the seed; the test
+    split is the validation data. With ``cache=True`` a run with the same model,
+    data, epochs, profile, seed and settings is loaded instead of trained again.
+    """
+    keras.utils.set_random_seed(seed)
+    model = build_model()
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    key = cache_key(model, dataset, epochs, seed, batch_size)
+    entry = Path(cache_dir or default_cache_dir()) / dataset.profile / f"{model.name}-{key}"
+    if cache and (entry / "run.json").is_file():
+        record = json.loads((entry / "run.json").read_text())
+        model.optimizer.build(model.trainable_variables)  # so its state loads too
+        model.load_weights(entry / "model.weights.h5")
+        print_fn(f"{model.name}: loaded from the training cache; the original run's log:")
+        for line in record["log"]:
+            print_fn(line)
+        return _run(model, record, from_cache=True)
+
+    log = _EpochLog(epochs, print_fn)
+    history = model.fit(
+        dataset.x_train,
+        dataset.y_train,
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_data=(dataset.x_test, dataset.y_test),
+        callbacks=[log],
+        verbose=0,
+    )
+    record = {
+        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+        "seconds": log.seconds,
+        "log": log.lines,
+    }
+    if cache:
+        _store(entry, model, record)
+    return _run(model, record, from_cache=False)
+
+
+def _run(model, record, from_cache):
+    return TrainingRun(
+        model=model,
+        history=record["history"],
+        seconds_per_epoch=statistics.median(record["seconds"]),
+        test_accuracy=record["history"]["val_accuracy"][-1],
+        parameters=model.count_params(),
+        from_cache=from_cache,
+        log=record["log"],
+    )
+
+
+def _store(entry, model, record):
+    """Write the entry in a temporary folder, then move it in place in one step."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".staging-"))
+    try:
+        model.save_weights(staging / "model.weights.h5")
+        (staging / "run.json").write_text(json.dumps(record, indent=1))
+        if entry.exists():
+            shutil.rmtree(entry)
+        staging.rename(entry)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+

@@ -1,0 +1,65 @@
+"""Backend-specific glue for the tests: gradients and compiled calls.
+
+Keras picks its backend once per process (``KERAS_BACKEND``), so the suite runs
+once per backend; these helpers give each test the same interface on all three.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+BACKEND = keras.backend.backend()
+
+
+def value_and_input_grad(fn, x):
+    """``fn(x)`` (a scalar) and its gradient with respect to the array ``x``."""
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            value = fn(x)
+        return float(value), tape.gradient(value, x).numpy()
+    if BACKEND == "jax":
+        import jax
+
+        value, grad = jax.value_and_grad(fn)(x)
+        return float(value), np.asarray(grad)
+    if BACKEND == "torch":
+        import torch
+
+        x = torch.tensor(x, requires_grad=True)
+        value = fn(x)
+        value.backward()
+        return float(value), x.grad.numpy()
+    raise NotImplementedError(BACKEND)
+
+
+def compile_fn(fn, unknown_spatial_dims=False, channels=None):
+    """``fn`` compiled the way its backend compiles a train step.
+
+    TensorFlow: ``tf.function`` (with an input signature of unknown batch, height
+    and width when asked); JAX: ``jax.jit``; PyTorch: eager, as Keras runs it by default.
+    """
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        if unknown_spatial_dims:
+            spec = tf.TensorSpec((None, None, None, channels), tf.float32)
+            return tf.function(fn, input_signature=[spec])
+        return tf.function(fn)
+    if BACKEND == "jax":
+        import jax
+
+        return jax.jit(fn)
+    return fn
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    keras.utils.set_random_seed(1234)

@@ -1,0 +1,51 @@
+"""``python -m involution``: help, a real training run, and errors."""
+
+import subprocess
+import sys
+
+import pytest
+
+from involution.__main__ import main
+from test_data import write_npz
+
+
+def test_help_explains_every_option():
+    result = subprocess.run(
+        [sys.executable, "-m", "involution", "train", "--help"],
+        capture_output=True, text=True, check=True,
+    )
+    for option in ("--model", "--epochs", "--batch-size", "--learning-rate", "--seed",
+                   "--no-cache", "--cache-dir", "INVOLUTION_DATA", "INVOLUTION_SMOKE"):
+        assert option in result.stdout
+
+
+def test_train_prints_epochs_and_a_summary(tmp_path, monkeypatch, capsys):
+    write_npz(tmp_path / "c.npz", n_train=60, n_test=20)
+    monkeypatch.setenv("INVOLUTION_DATA", str(tmp_path / "c.npz"))
+    monkeypatch.delenv("INVOLUTION_SMOKE", raising=False)
+    code = main(["train", "--model", "involution", "--epochs", "2", "--batch-size", "32",
+                 "--cache-dir", str(tmp_path / "cache")])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[0] == "training 'involution' on 60 images (full profile) for 2 epoch(s)"
+    assert out[1].startswith("epoch 1/2  loss") and out[2].startswith("epoch 2/2  loss")
+    assert out[3].startswith("model involution_classifier: 13,077 parameters, test accuracy ")
+    assert "s per epoch (median)" in out[3]
+
+
+def test_missing_data_is_an_error_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("INVOLUTION_DATA", str(tmp_path / "absent.npz"))
+    assert main(["train", "--model", "conv"]) == 2
+    assert "error: INVOLUTION_DATA points to" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,message", [
+    (["train", "--model", "resnet"], "invalid choice: 'resnet'"),
+    (["train", "--model", "conv", "--epochs", "0"], "must be a positive integer"),
+    (["train"], "the following arguments are required: --model"),
+])
+def test_bad_arguments_exit_with_usage(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

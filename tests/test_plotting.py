@@ -1,0 +1,67 @@
+"""Figures: labels in the edition's language, and Chinese drawn with a real CJK font."""
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from involution import plotting  # noqa: E402
+from involution.text import markdown_table, text  # noqa: E402
+
+
+def drawn_warnings(fig):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    return [str(w.message) for w in caught]
+
+
+def test_chinese_figures_have_no_missing_glyphs():
+    assert plotting.use_language("zh-tw") != "DejaVu Sans", "install fonts-noto-cjk"
+    images = np.random.default_rng(0).uniform(size=(25, 32, 32, 3))
+    fig = plotting.image_grid(images, np.arange(25) % 10, "zh-tw")
+    labels = [ax.get_xlabel() for ax in fig.axes]
+    assert labels[:3] == ["飛機", "汽車", "鳥"]
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+
+
+def test_missing_cjk_font_warns_with_the_fix(monkeypatch):
+    monkeypatch.setattr(plotting, "CJK_FONTS", ("No Such Font",))
+    monkeypatch.setattr(plotting.font_manager, "findSystemFonts", lambda: [])
+    with pytest.warns(UserWarning, match="apt-get install fonts-noto-cjk"):
+        assert plotting.use_language("zh-tw") == "DejaVu Sans"
+
+
+def test_unknown_language_is_rejected():
+    with pytest.raises(ValueError, match="'de'"):
+        plotting.use_language("de")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+def test_training_curves_are_labelled(language):
+    plotting.use_language(language)
+    history = {k: [1.0, 0.5] for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
+    fig = plotting.training_curves({"conv": history, "involution": history}, language)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == text(language, "curve_title", model=text(language, "model_conv"),
+                             metric=text(language, "loss"))
+    assert len(fig.axes) == 4
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+
+
+def test_kernel_heatmaps_sum_each_kernel():
+    images = np.zeros((2, 4, 4, 3))
+    kernels = [np.ones((2, 4, 4, 3, 3, 1)), np.ones((2, 2, 2, 3, 3, 2))]
+    fig = plotting.kernel_heatmaps(images, kernels, "en")
+    assert len(fig.axes) == 2 * 3
+    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), np.full((4, 4), 9.0))
+    np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), np.full((2, 2), 18.0))
+    assert fig.axes[2].get_title() == "Involution kernel 2"
+
+
+def test_markdown_table():
+    assert markdown_table(["a", "b"], [[1, 2]]) == "| a | b |\n| --- | --- |\n| 1 | 2 |"

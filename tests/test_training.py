@@ -1,0 +1,95 @@
+"""The training helper: its log, its history, and a cache that never mixes runs."""
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from involution import training
+from involution.data import Dataset
+
+
+def tiny_dataset(profile="full", n=40):
+    rng = np.random.default_rng(0)
+    return Dataset(
+        x_train=rng.uniform(size=(n, 8, 8, 3)).astype("float32"),
+        y_train=(np.arange(n) % 10).reshape(-1, 1),
+        x_test=rng.uniform(size=(20, 8, 8, 3)).astype("float32"),
+        y_test=(np.arange(20) % 10).reshape(-1, 1),
+        profile=profile,
+    )
+
+
+def tiny_model():
+    inputs = keras.Input((8, 8, 3))
+    x = keras.layers.Conv2D(4, 3)(inputs)
+    x = keras.layers.Flatten()(x)
+    return keras.Model(inputs, keras.layers.Dense(10)(x), name="tiny")
+
+
+def weights(model):
+    return [ops.convert_to_numpy(w) for w in model.weights]
+
+
+def test_one_line_per_epoch_and_a_full_history(tmp_path):
+    lines = []
+    run = training.train(tiny_model, tiny_dataset(), 3, batch_size=16,
+                         cache_dir=tmp_path, print_fn=lines.append)
+    assert len(lines) == 3 and lines[0].startswith("epoch 1/3  loss ")
+    assert "val_accuracy" in lines[-1] and lines[-1].endswith("s")
+    assert set(run.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 3 for v in run.history.values())
+    assert run.test_accuracy == run.history["val_accuracy"][-1]
+    assert run.parameters == tiny_model().count_params() and not run.from_cache
+    assert run.seconds_per_epoch > 0
+
+
+def test_second_run_loads_weights_and_history_from_the_cache(tmp_path):
+    first = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path, print_fn=lambda _: None)
+    lines = []
+    second = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path, print_fn=lines.append)
+    assert second.from_cache and "loaded from the training cache" in lines[0]
+    assert lines[1:] == first.log
+    assert second.history == first.history
+    assert second.seconds_per_epoch == first.seconds_per_epoch
+    for a, b in zip(weights(first.model), weights(second.model)):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(epochs=3),
+        dict(seed=7),
+        dict(batch_size=8),
+        dict(learning_rate=0.01),
+        dict(dataset=tiny_dataset(profile="smoke")),  # a smoke run never serves a full one
+        dict(dataset=tiny_dataset(n=50)),
+    ],
+)
+def test_anything_that_changes_the_result_misses_the_cache(tmp_path, change):
+    base = dict(build_model=tiny_model, dataset=tiny_dataset(), epochs=2, seed=42, batch_size=16)
+    training.train(**base, cache_dir=tmp_path, print_fn=lambda _: None)
+    run = training.train(**{**base, **change}, cache_dir=tmp_path, print_fn=lambda _: None)
+    assert not run.from_cache
+
+
+def test_cache_can_be_bypassed(tmp_path):
+    training.train(tiny_model, tiny_dataset(), 1, cache=False, cache_dir=tmp_path, print_fn=lambda _: None)
+    assert not any(tmp_path.rglob("run.json"))
+
+
+def test_cache_dir_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(training.CACHE_ENV, str(tmp_path / "c"))
+    training.train(tiny_model, tiny_dataset(), 1, print_fn=lambda _: None)
+    assert len(list((tmp_path / "c" / "full").glob("tiny-*/run.json"))) == 1
+
+
+def test_cache_key_ignores_auto_generated_names():
+    def compiled():
+        model = tiny_model()
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    ds = tiny_dataset()
+    assert len({training.cache_key(compiled(), ds, 1, 0, 16) for _ in range(2)}) == 1
