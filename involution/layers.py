@@ -43,9 +43,8 @@ def _pad_same(x, kernel_size, strides, dilation):
     to this input's own offset, so the graph stays valid when height and width
     are unknown until run time.
     """
-    sizes, starts, pads = ops.shape(x)[1:3], [], []
-    out = []
-    for size, k, s, d in zip(sizes, kernel_size, strides, dilation):
+    out, pads, starts = [], [], []
+    for size, k, s, d in zip(ops.shape(x)[1:3], kernel_size, strides, dilation):
         extent = (k - 1) * d + 1
         out.append((size + s - 1) // s)
         total = (out[-1] - 1) * s + extent - size
@@ -133,9 +132,9 @@ class Involution(keras.layers.Layer):
         self.span = keras.layers.Conv2D(
             kh * kw * self.groups, 1, name="span", **sublayer
         )
+        # The kernel generator sees the input pooled to the output's resolution.
         shape = self.compute_output_shape(input_shape)
-        if self.return_kernel:
-            shape = shape[0]
+        shape = shape[0] if self.return_kernel else shape
         self.reduce.build(shape)
         shape = self.reduce.compute_output_shape(shape)
         self.reduce_norm.build(shape)

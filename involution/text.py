@@ -49,6 +49,7 @@ TEXT = {
         "involution_multiply_adds": "Involution multiply-adds",
         "negative_taps": "Negative weights",
         "kernel_sums": "Kernel sums (min … max)",
+        "fixed_kernel": "Positions with the fixed kernel",
     },
     "zh-tw": {
         "image": "輸入影像",
@@ -92,6 +93,7 @@ TEXT = {
         "involution_multiply_adds": "內捲乘加次數",
         "negative_taps": "負權重比例",
         "kernel_sums": "核的總和（最小 … 最大）",
+        "fixed_kernel": "使用固定核的位置",
     },
 }
 
