@@ -56,6 +56,21 @@ def _pad_same(x, kernel_size, strides, dilation):
     return padded[:, starts[0] :, starts[1] :, :], tuple(out)
 
 
+def _spread(x, strides, rows, cols):
+    """Place ``x`` on every ``stride``-th pixel of a zero tensor, padded by ``rows``, ``cols``.
+
+    The transpose of taking a strided window: what the gradient of a window is.
+    """
+    batch, height, width, channels = ops.shape(x)
+    sh, sw = strides
+    if (sh, sw) != (1, 1):
+        x = ops.reshape(x, (batch, height, 1, width, 1, channels))
+        x = ops.pad(x, ((0, 0), (0, 0), (0, sh - 1), (0, 0), (0, sw - 1), (0, 0)))
+        x = ops.reshape(x, (batch, height * sh, width * sw, channels))
+        x = x[:, : (height - 1) * sh + 1, : (width - 1) * sw + 1, :]
+    return ops.pad(x, ((0, 0), rows, cols, (0, 0)))
+
+
 @keras.saving.register_keras_serializable(package="involution")
 class Involution(keras.layers.Layer):
     """Involution: a K x K kernel generated for every position, shared by channels.
@@ -175,32 +190,55 @@ class Involution(keras.layers.Layer):
         return window_means(inputs) / window_means(ops.ones_like(inputs[:1, :, :, :1]))
 
     def _aggregate(self, inputs, kernel):
-        """Sum the K x K shifted input slices, each weighted by its tap of the kernel.
+        """Weight each position's K x K neighbours by its kernel and sum them.
 
-        Accumulating slice by slice never forms the (H', W', K*K, C) patch tensor
-        that unfold-based implementations build.
+        The sum runs over the K*K shifted slices of the padded input, one at a
+        time, so no (H', W', K*K, C) patch tensor is formed. The custom gradient
+        keeps that true in the backward pass: it saves only the padded input and
+        the kernel, and recomputes each slice when it needs it, where automatic
+        differentiation would keep all K*K slices alive.
         """
-        (kh, kw), (sh, sw), (dh, dw) = (
-            self.kernel_size, self.strides, self.dilation_rate
-        )
         padded, (out_h, out_w) = _pad_same(
             inputs, self.kernel_size, self.strides, self.dilation_rate
         )
+        (kh, kw), (sh, sw), (dh, dw) = (
+            self.kernel_size, self.strides, self.dilation_rate
+        )
         batch, channels = ops.shape(inputs)[0], ops.shape(inputs)[-1]
-        group_shape = (batch, out_h, out_w, self.groups, channels // self.groups)
-        outputs = None
-        for ki in range(kh):
-            for kj in range(kw):
-                window = padded[
-                    :,
-                    ki * dh : ki * dh + (out_h - 1) * sh + 1 : sh,
-                    kj * dw : kj * dw + (out_w - 1) * sw + 1 : sw,
-                    :,
-                ]
-                tap = kernel[..., ki * kw + kj, None]
-                term = ops.reshape(window, group_shape) * tap
+        grouped = (batch, out_h, out_w, self.groups, channels // self.groups)
+        rows, cols = (out_h - 1) * sh + 1, (out_w - 1) * sw + 1
+
+        def windows(source):
+            for ki in range(kh):
+                for kj in range(kw):
+                    r, c = ki * dh, kj * dw
+                    window = source[:, r : r + rows : sh, c : c + cols : sw, :]
+                    yield ki * kw + kj, r, c, ops.reshape(window, grouped)
+
+        @ops.custom_gradient
+        def weighted_sum(padded, kernel):
+            outputs = None
+            for tap, _, _, window in windows(padded):
+                term = window * kernel[..., tap, None]
                 outputs = term if outputs is None else outputs + term
-        return ops.reshape(outputs, (batch, out_h, out_w, channels))
+
+            def grad(*args, upstream=None):
+                upstream = ops.reshape(args[0] if upstream is None else upstream, grouped)
+                height, width = ops.shape(padded)[1], ops.shape(padded)[2]
+                d_padded, d_kernel = None, []
+                for tap, r, c, window in windows(padded):
+                    d_kernel.append(ops.sum(window * upstream, axis=-1))
+                    spread = _spread(
+                        ops.reshape(upstream * kernel[..., tap, None],
+                                    (batch, out_h, out_w, channels)),
+                        self.strides, (r, height - r - rows), (c, width - c - cols),
+                    )
+                    d_padded = spread if d_padded is None else d_padded + spread
+                return d_padded, ops.stack(d_kernel, axis=-1)
+
+            return ops.reshape(outputs, (batch, out_h, out_w, channels)), grad
+
+        return weighted_sum(padded, kernel)
 
     def compute_output_shape(self, input_shape):
         channels = self._channels(input_shape)

@@ -1,0 +1,46 @@
+"""The benchmark's baseline computes what Involution computes; its measurements are real."""
+
+import numpy as np
+from keras import ops
+
+from involution import benchmark
+from involution.layers import Involution
+
+
+def test_unfold_baseline_matches_the_layer():
+    shape = (2, 9, 9, 8)
+    x = np.random.default_rng(0).normal(size=shape).astype("float32")
+    ours = Involution(3, groups=4, reduction_ratio=2)
+    unfold = benchmark.unfold_involution_class()(3, groups=4, reduction_ratio=2)
+    ours.build(shape)
+    unfold.build(shape)
+    unfold.set_weights(ours.get_weights())
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(unfold(x)), ops.convert_to_numpy(ours(x)), atol=1e-5
+    )
+
+
+def test_every_implementation_keeps_the_shape_and_times_a_step():
+    config = benchmark.Config(batch=2, size=8, channels=8, kernel_size=3)
+    for name in benchmark.IMPLEMENTATIONS:
+        layer = benchmark.make_layer(name, config)
+        assert tuple(layer.compute_output_shape((2, 8, 8, 8))) == (2, 8, 8, 8)
+    seconds = benchmark.time_steps(config, repeats=2, warmup=1)
+    assert set(seconds) == set(benchmark.IMPLEMENTATIONS)
+    assert all(s > 0 for s in seconds.values())
+
+
+def test_activation_memory_sees_the_unfold_patch_tensor():
+    """Four more images at 48x48 add 4*48*48*49*32 floats, about 58 MB, of patches."""
+    config = benchmark.Config(batch=4, size=48, channels=32, kernel_size=7)
+    assert benchmark.activation_memory(config, "unfold") > 58e6
+    assert benchmark.activation_memory(config, "depthwise") < 58e6
+
+
+def test_ratios_relate_each_row_to_involution():
+    base = dict(backend="tensorflow", batch=1, size=8, channels=4, kernel_size=3,
+                groups=4, reduction_ratio=4)
+    rows = [dict(base, implementation="involution", seconds=1.0, peak_bytes=100),
+            dict(base, implementation="unfold", seconds=4.0, peak_bytes=400)]
+    out = benchmark.ratios(rows)
+    assert out[1]["time_ratio"] == 0.25 and out[1]["memory_ratio"] == 0.25
