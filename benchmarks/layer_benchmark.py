@@ -66,7 +66,8 @@ def table(rows):
         lines.append(
             f"{r['backend']:10} {config.label():30} {r['implementation']:12} "
             f"{r['seconds'] * 1e3:9.1f} {r['peak_bytes'] / 2**20:8.1f} "
-            f"{r['time_ratio']:13.2f} {r['memory_ratio']:12.2f}"
+            f"{r['time_ratio']:13.2f} "
+            + (f"{r['memory_ratio']:12.2f}" if r["memory_ratio"] is not None else f"{'-':>12}")
         )
     return "\n".join(lines)
 

@@ -226,15 +226,19 @@ def run(configs, implementations=IMPLEMENTATIONS, repeats=5, memory=True, backen
 
 
 def ratios(rows, numerator="involution"):
-    """For every config, each implementation's time and memory relative to ``numerator``'s."""
-    out = []
+    """Each row with ``numerator``'s time and memory divided by its own.
+
+    A memory ratio is None where the row's memory is too small to measure.
+    """
     keys = ("backend", "batch", "size", "channels", "kernel_size", "groups", "reduction_ratio")
+    out = []
     for row in rows:
         base = next(r for r in rows if r["implementation"] == numerator
                     and all(r[k] == row[k] for k in keys))
-        out.append({**row, "time_ratio": base["seconds"] / row["seconds"],
-                    **({"memory_ratio": base["peak_bytes"] / max(row["peak_bytes"], 1)}
-                       if "peak_bytes" in row else {})})
+        extra = {"time_ratio": base["seconds"] / row["seconds"]}
+        if "peak_bytes" in row:
+            extra["memory_ratio"] = base["peak_bytes"] / row["peak_bytes"] if row["peak_bytes"] else None
+        out.append({**row, **extra})
     return out
 
 

@@ -41,6 +41,8 @@ def test_ratios_relate_each_row_to_involution():
     base = dict(backend="tensorflow", batch=1, size=8, channels=4, kernel_size=3,
                 groups=4, reduction_ratio=4)
     rows = [dict(base, implementation="involution", seconds=1.0, peak_bytes=100),
-            dict(base, implementation="unfold", seconds=4.0, peak_bytes=400)]
+            dict(base, implementation="unfold", seconds=4.0, peak_bytes=400),
+            dict(base, implementation="conv2d", seconds=0.5, peak_bytes=0)]
     out = benchmark.ratios(rows)
     assert out[1]["time_ratio"] == 0.25 and out[1]["memory_ratio"] == 0.25
+    assert out[2]["time_ratio"] == 2.0 and out[2]["memory_ratio"] is None
