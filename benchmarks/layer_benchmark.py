@@ -5,9 +5,10 @@
 
 Forward + backward of one layer, compiled as each backend compiles a train step
 (tf.function, jax.jit; PyTorch eager). Times: medians, implementations
-interleaved in one process. Memory: peak resident size above the level before
-the steps, each implementation in a fresh process. Prints a table and, with
---json, writes every measurement.
+interleaved in one process. Memory: the peak resident size that grows with the
+batch (a run at 2B images minus a run at B, each in a fresh process), so tracing
+and compilation do not count. Prints a table and, with --json, writes every
+measurement.
 """
 
 import argparse

@@ -192,11 +192,11 @@ class Involution(keras.layers.Layer):
     def _aggregate(self, inputs, kernel):
         """Weight each position's K x K neighbours by its kernel and sum them.
 
-        The sum runs over the K*K shifted slices of the padded input, one at a
-        time, so no (H', W', K*K, C) patch tensor is formed. The custom gradient
-        keeps that true in the backward pass: it saves only the padded input and
-        the kernel, and recomputes each slice when it needs it, where automatic
-        differentiation would keep all K*K slices alive.
+        The sum is written over the K*K shifted slices of the padded input, so no
+        (H', W', K*K, C) patch tensor is stacked. The custom gradient saves only
+        the padded input and the kernel for the backward pass and recomputes the
+        slices there, where automatic differentiation would keep all K*K of them.
+        (A graph executor may still run several slices at once; see the benchmark.)
         """
         padded, (out_h, out_w) = _pad_same(
             inputs, self.kernel_size, self.strides, self.dilation_rate
