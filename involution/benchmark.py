@@ -13,6 +13,7 @@ of its own (``python -m involution.benchmark --memory ...``).
 """
 
 import argparse
+import hashlib
 import inspect
 import json
 import os
@@ -21,8 +22,12 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 IMPLEMENTATIONS = ("involution", "unfold", "depthwise", "conv2d")
+# The attention chapter's comparison: ``groups`` is the number of heads there.
+ATTENTION_IMPLEMENTATIONS = ("conv2d", "involution", "local_attention", "global_attention")
+KNOWN = IMPLEMENTATIONS + ATTENTION_IMPLEMENTATIONS[2:]
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ def unfold_involution_class():
     from involution.layers import Involution
 
     class UnfoldInvolution(Involution):
-        def _aggregate(self, inputs, kernel):
+        def aggregate(self, inputs, kernel):
             kh, kw = self.kernel_size
             patches = ops.image.extract_patches(
                 inputs, (kh, kw), strides=self.strides,
@@ -66,6 +71,7 @@ def unfold_involution_class():
 def make_layer(name, config):
     import keras
 
+    from involution.attention import GlobalSelfAttention, LocalSelfAttention
     from involution.layers import Involution
 
     k, c = config.kernel_size, config.channels
@@ -79,7 +85,11 @@ def make_layer(name, config):
         return keras.layers.DepthwiseConv2D(k, padding="same")
     if name == "conv2d":
         return keras.layers.Conv2D(c, k, padding="same")
-    raise ValueError(f"Unknown implementation {name!r}; choose from {IMPLEMENTATIONS}.")
+    if name == "local_attention":
+        return LocalSelfAttention(k, heads=config.groups)
+    if name == "global_attention":
+        return GlobalSelfAttention(heads=config.groups)
+    raise ValueError(f"Unknown implementation {name!r}; choose from {KNOWN}.")
 
 
 def training_step(layer, config):
@@ -242,9 +252,86 @@ def ratios(rows, numerator="involution"):
     return out
 
 
+def relative(rows, numerator, denominator, size):
+    """Time and memory of ``numerator`` over ``denominator`` at image ``size``.
+
+    The memory ratio is NaN where either memory was too small to measure.
+    """
+    pick = {r["implementation"]: r for r in rows if r["size"] == size}
+    top, bottom = pick[numerator], pick[denominator]
+    memory = float("nan")
+    if top.get("peak_bytes") and bottom.get("peak_bytes"):
+        memory = top["peak_bytes"] / bottom["peak_bytes"]
+    return top["seconds"] / bottom["seconds"], memory
+
+
+def resolution_sweep(sizes=None):
+    """The configurations the book's performance chapter measures: one per image size.
+
+    B8, C32, K7, G4, r4 at 16, 32 and 64 pixels a side; two tiny sizes in the
+    smoke profile, where the numbers only show that the pipeline works.
+    """
+    from involution import data
+
+    if sizes is None:
+        sizes = (8, 12) if data.profile() == "smoke" else (16, 32, 64)
+    if data.profile() == "smoke":
+        return [Config(batch=2, size=s, channels=8, kernel_size=3) for s in sizes]
+    return [Config(batch=8, size=s, channels=32, kernel_size=7) for s in sizes]
+
+
+def attention_sweep(sizes=None):
+    """The attention chapter's configurations: B1, C16, K7, 2 heads (or groups), 16 to 128 pixels.
+
+    One image, so that global attention's H*W x H*W weights still fit in memory
+    at 128 x 128; two tiny sizes in the smoke profile.
+    """
+    from involution import data
+
+    if data.profile() == "smoke":
+        return [Config(batch=1, size=s, channels=8, kernel_size=3, groups=2)
+                for s in sizes or (8, 12)]
+    return [Config(batch=1, size=s, channels=16, kernel_size=7, groups=2)
+            for s in sizes or (16, 32, 64, 128)]
+
+
+def cached_run(configs, implementations=IMPLEMENTATIONS, repeats=5, cache_dir=None,
+               print_fn=print):
+    """:func:`run`, stored on disk so that both editions of the book show one measurement.
+
+    Keyed by the configurations, implementations, repeats, the source of the
+    layers and of this module, and the backend; stored under the profile's
+    folder of the training cache (``$INVOLUTION_CACHE``).
+    """
+    import keras
+
+    from involution import data, layers, training
+
+    sources = "".join(inspect.getsource(m) for m in (layers, sys.modules[__name__]))
+    description = json.dumps({
+        "configs": [asdict(c) for c in configs], "implementations": list(implementations),
+        "repeats": repeats, "backend": keras.backend.backend(), "keras": keras.__version__,
+        "code": hashlib.sha256(sources.encode()).hexdigest(),
+    }, sort_keys=True)
+    key = hashlib.sha256(description.encode()).hexdigest()[:20]
+    path = Path(cache_dir or training.default_cache_dir()) / data.profile() / f"benchmark-{key}.json"
+    if path.is_file():
+        print_fn(f"benchmark: loaded from the cache ({path.name})")
+        return json.loads(path.read_text())
+    rows = []
+    for config in configs:
+        rows += run([config], implementations, repeats)
+        print_fn(f"measured {config.label()}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_suffix(".tmp")
+    staging.write_text(json.dumps(rows, indent=1))
+    staging.replace(path)
+    return rows
+
+
 def _main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--memory", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--memory", choices=KNOWN, help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory:

@@ -7,6 +7,8 @@ the weight counts against Keras's own ``count_params``.
 import math
 from dataclasses import dataclass
 
+import keras
+
 
 @dataclass(frozen=True)
 class Cost:
@@ -37,6 +39,74 @@ def involution_cost(height, width, channels, kernel_size, groups=1, reduction_ra
     weights = channels * hidden + 4 * hidden + hidden * taps * groups + taps * groups
     per_position = channels * hidden + hidden * taps * groups + taps * channels
     return Cost(weights=weights, multiply_adds=out * per_position)
+
+
+def local_attention_cost(height, width, channels, kernel_size, heads=1, key_dim=None,
+                         strides=1, relative_position=True):
+    """:class:`involution.attention.LocalSelfAttention` on an H x W x C input.
+
+    Weights: the query, key and value 1x1 projections (no bias) and the
+    relative position embedding. Multiply-adds: queries at every output
+    position, keys and values at every input position, K x K logits (and their
+    position terms) per head, and the K x K x C aggregation.
+    """
+    key_dim = key_dim or channels // heads
+    out = math.ceil(height / strides) * math.ceil(width / strides)
+    taps, width_qk = kernel_size * kernel_size, heads * key_dim
+    embedding = taps * width_qk if relative_position else 0
+    weights = 2 * channels * width_qk + channels * channels + embedding
+    per_output = channels * width_qk + taps * width_qk + embedding + taps * channels
+    per_input = channels * width_qk + channels * channels
+    return Cost(weights=weights, multiply_adds=out * per_output + height * width * per_input)
+
+
+def global_attention_cost(height, width, channels, heads=1, key_dim=None):
+    """:class:`involution.attention.GlobalSelfAttention`: every position attends to all H x W.
+
+    Keras's ``MultiHeadAttention`` with biased query, key, value and output
+    projections. The two N x N products (scores, weighted values) make the
+    multiply-adds grow with the square of the number of positions N = H * W.
+    """
+    key_dim = key_dim or channels // heads
+    positions, width_qkv = height * width, heads * key_dim
+    weights = 4 * channels * width_qkv + 3 * width_qkv + channels
+    multiply_adds = 4 * positions * channels * width_qkv + 2 * positions**2 * width_qkv
+    return Cost(weights=weights, multiply_adds=multiply_adds)
+
+
+def model_multiply_adds(model):
+    """Multiply-adds per image of a functional model's convolutions, involutions, attention and dense layers.
+
+    The layers that dominate the cost; normalization, pooling, activations and
+    additions are left out, as is customary when counting a network's FLOPs.
+    """
+    from involution.attention import LocalSelfAttention
+    from involution.layers import Involution
+
+    total = 0
+    for layer in model.layers:
+        if not isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense, Involution,
+                                  LocalSelfAttention)):
+            continue
+        shape = layer.input.shape
+        if isinstance(layer, keras.layers.Conv2D):
+            height, width, channels = shape[1:]
+            kh, kw = layer.kernel_size
+            out_h, out_w = layer.output.shape[1:3]
+            total += out_h * out_w * kh * kw * channels * layer.filters // layer.groups
+        elif isinstance(layer, keras.layers.Dense):
+            total += shape[-1] * layer.units
+        elif isinstance(layer, Involution):
+            total += involution_cost(
+                *shape[1:], layer.kernel_size[0], groups=layer.groups,
+                reduction_ratio=layer.reduction_ratio, strides=layer.strides[0],
+            ).multiply_adds
+        elif isinstance(layer, LocalSelfAttention):
+            total += local_attention_cost(
+                *shape[1:], layer.kernel_size[0], heads=layer.heads, key_dim=layer.key_dim,
+                strides=layer.strides[0], relative_position=layer.relative_position,
+            ).multiply_adds
+    return total
 
 
 def _windows(stack):

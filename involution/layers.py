@@ -6,6 +6,7 @@ K x K kernel, generated from the input at that position, and the kernel is share
 by all the channels of a group.
 """
 
+import functools
 import math
 
 import keras
@@ -56,6 +57,21 @@ def _pad_same(x, kernel_size, strides, dilation):
     return padded[:, starts[0] :, starts[1] :, :], tuple(out)
 
 
+def average_pool_same(inputs, strides):
+    """``AveragePooling2D(strides, strides, padding="same")``, padding not counted.
+
+    Brings a kernel generator's input to the output's resolution. Written out
+    because the backends disagree on odd sizes: Keras's PyTorch backend counts
+    its explicit "same" padding in the average.
+    """
+    def window_means(x):
+        padded, (out_h, out_w) = _pad_same(x, strides, strides, (1, 1))
+        padded = padded[:, : out_h * strides[0], : out_w * strides[1], :]
+        return ops.average_pool(padded, strides, strides, "valid")
+
+    return window_means(inputs) / window_means(ops.ones_like(inputs[:1, :, :, :1]))
+
+
 def _spread(x, strides, rows, cols):
     """Place ``x`` on every ``stride``-th pixel of a zero tensor, padded by ``rows``, ``cols``.
 
@@ -69,6 +85,126 @@ def _spread(x, strides, rows, cols):
         x = ops.reshape(x, (batch, height * sh, width * sw, channels))
         x = x[:, : (height - 1) * sh + 1, : (width - 1) * sw + 1, :]
     return ops.pad(x, ((0, 0), rows, cols, (0, 0)))
+
+
+def _fused(fn):
+    """Compile ``fn`` with XLA on TensorFlow; elsewhere return it unchanged.
+
+    A sum of K*K shifted slices is a single loop under XLA: each output value
+    reads its K*K neighbours while they are in cache and no slice is stored.
+    TensorFlow's graph executor instead materializes every slice and product,
+    and runs the independent ones concurrently, so they are all alive at once.
+    JAX already compiles the whole step with XLA; PyTorch runs it as written.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return fn
+    import tensorflow as tf
+
+    return tf.function(fn, jit_compile=True, autograph=False, reduce_retracing=True)
+
+
+def _compiles_alone():
+    """True where :func:`_fused` compiles the aggregation as a program of its own (TensorFlow).
+
+    The two ways of computing the input gradient give the same numbers, but
+    each backend's compiler favours a different one (measured with
+    ``benchmarks/layer_benchmark.py``): compiled alone on TensorFlow, gathering
+    is about twice as fast as scattering; inside JAX's whole-step program,
+    scattering needs a third of the memory.
+    """
+    return keras.backend.backend() == "tensorflow"
+
+
+@functools.lru_cache(maxsize=None)
+def _aggregation(kernel_size, strides, dilation, groups):
+    """``f(padded, kernel)``: the involution sum, with a gradient that stores nothing new.
+
+    ``padded`` comes from :func:`_pad_same`, ``kernel`` from
+    :meth:`Involution.generate_kernel`. The forward pass and both gradients are
+    sums over the K*K taps of products of slices, so no (H', W', K*K, C) patch
+    tensor exists in either pass, and the backward pass needs only the padded
+    input and the kernel, which the layer holds anyway.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, strides, dilation
+    taps = [(ki * kw + kj, ki * dh, kj * dw) for ki in range(kh) for kj in range(kw)]
+
+    def geometry(padded, kernel):
+        batch, out_h, out_w = ops.shape(kernel)[:3]
+        channels = ops.shape(padded)[-1]
+        grouped = (batch, out_h, out_w, groups, channels // groups)
+        return grouped, (out_h - 1) * sh + 1, (out_w - 1) * sw + 1
+
+    def window(source, grouped, r, c, rows, cols):
+        """The input under tap (r, c) of every output position, channels grouped."""
+        return ops.reshape(source[:, r : r + rows : sh, c : c + cols : sw, :], grouped)
+
+    @_fused
+    def forward(padded, kernel):
+        grouped, rows, cols = geometry(padded, kernel)
+        outputs = None
+        for tap, r, c in taps:
+            term = window(padded, grouped, r, c, rows, cols) * kernel[..., tap, None]
+            outputs = term if outputs is None else outputs + term
+        return ops.reshape(outputs, grouped[:3] + (ops.shape(padded)[-1],))
+
+    @_fused
+    def backward(padded, kernel, upstream):
+        grouped, rows, cols = geometry(padded, kernel)
+        height, width = ops.shape(padded)[1:3]
+        d_kernel = ops.stack(
+            [ops.sum(window(padded, grouped, r, c, rows, cols)
+                     * ops.reshape(upstream, grouped), axis=-1) for _, r, c in taps],
+            axis=-1,
+        )
+        # Input pixel p receives upstream[i] * kernel[i, tap] from every output i
+        # with i * stride + offset(tap) = p.
+        if _compiles_alone():
+            d_padded = gather(upstream, kernel, grouped, height, width, rows, cols)
+        else:
+            d_padded = scatter(upstream, kernel, grouped, height, width, rows, cols)
+        return d_padded, d_kernel
+
+    def gather(upstream, kernel, grouped, height, width, rows, cols):
+        """Spread upstream and kernel onto the input grid once; then every tap is
+        again a product of two slices, which XLA fuses into one loop."""
+        top, left = (kh - 1) * dh, (kw - 1) * dw
+        pads = (top, height - rows), (left, width - cols)
+        spread_up = _spread(upstream, strides, *pads)
+        spread_kernel = _spread(
+            ops.reshape(kernel, grouped[:3] + (groups * kh * kw,)), strides, *pads
+        )
+        size = (grouped[0], height + top, width + left, groups)
+        spread_up = ops.reshape(spread_up, size + (grouped[-1],))
+        spread_kernel = ops.reshape(spread_kernel, size + (kh * kw,))
+        d_padded = None
+        for tap, r, c in taps:
+            a, b = top - r, left - c
+            term = (spread_up[:, a : a + height, b : b + width]
+                    * spread_kernel[:, a : a + height, b : b + width, :, tap, None])
+            d_padded = term if d_padded is None else d_padded + term
+        return ops.reshape(d_padded, (grouped[0], height, width, groups * grouped[-1]))
+
+    def scatter(upstream, kernel, grouped, height, width, rows, cols):
+        """Weight upstream by each tap's kernel and spread it onto the input grid
+        at that tap's offset, one tap at a time."""
+        grouped_up = ops.reshape(upstream, grouped)
+        d_padded = None
+        for tap, r, c in taps:
+            spread = _spread(
+                ops.reshape(grouped_up * kernel[..., tap, None], ops.shape(upstream)),
+                strides, (r, height - r - rows), (c, width - c - cols),
+            )
+            d_padded = spread if d_padded is None else d_padded + spread
+        return d_padded
+
+    @ops.custom_gradient
+    def aggregate(padded, kernel):
+        def grad(*args, upstream=None):
+            return backward(padded, kernel, args[0] if upstream is None else upstream)
+
+        return forward(padded, kernel), grad
+
+    return aggregate
 
 
 @keras.saving.register_keras_serializable(package="involution")
@@ -157,7 +293,7 @@ class Involution(keras.layers.Layer):
 
     def generate_kernel(self, inputs, training=None):
         """Per-position kernels, ``(batch, H', W', G, K_h * K_w)``, tap ``ki * K_w + kj``."""
-        x = inputs if self.strides == (1, 1) else self._average_pool(inputs)
+        x = inputs if self.strides == (1, 1) else average_pool_same(inputs, self.strides)
         x = ops.relu(self.reduce_norm(self.reduce(x), training=training))
         kernel = self.span(x)
         return ops.reshape(
@@ -168,77 +304,24 @@ class Involution(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         kernel = self.generate_kernel(inputs, training=training)
-        outputs = self._aggregate(inputs, kernel)
+        outputs = self.aggregate(inputs, kernel)
         if not self.return_kernel:
             return outputs
         kh, kw = self.kernel_size
         kernel = ops.reshape(kernel, tuple(ops.shape(kernel)[:-1]) + (kh, kw))
         return outputs, ops.transpose(kernel, (0, 1, 2, 4, 5, 3))
 
-    def _average_pool(self, inputs):
-        """``AveragePooling2D(strides, strides, padding="same")``, padding not counted.
-
-        Written out because the backends disagree on odd sizes: Keras's PyTorch
-        backend counts its explicit "same" padding in the average.
-        """
-        def window_means(x):
-            padded, (out_h, out_w) = _pad_same(x, self.strides, self.strides, (1, 1))
-            sh, sw = self.strides
-            padded = padded[:, : out_h * sh, : out_w * sw, :]
-            return ops.average_pool(padded, self.strides, self.strides, "valid")
-
-        return window_means(inputs) / window_means(ops.ones_like(inputs[:1, :, :, :1]))
-
-    def _aggregate(self, inputs, kernel):
+    def aggregate(self, inputs, kernel):
         """Weight each position's K x K neighbours by its kernel and sum them.
 
-        The sum is written over the K*K shifted slices of the padded input, so no
-        (H', W', K*K, C) patch tensor is stacked. The custom gradient saves only
-        the padded input and the kernel for the backward pass and recomputes the
-        slices there, where automatic differentiation would keep all K*K of them.
-        (A graph executor may still run several slices at once; see the benchmark.)
+        ``kernel`` has the layout of :meth:`generate_kernel`, ``(batch, H', W',
+        G, K_h * K_w)``; any such tensor will do, attention weights included.
         """
-        padded, (out_h, out_w) = _pad_same(
-            inputs, self.kernel_size, self.strides, self.dilation_rate
+        padded, _ = _pad_same(inputs, self.kernel_size, self.strides, self.dilation_rate)
+        aggregate = _aggregation(
+            self.kernel_size, self.strides, self.dilation_rate, self.groups
         )
-        (kh, kw), (sh, sw), (dh, dw) = (
-            self.kernel_size, self.strides, self.dilation_rate
-        )
-        batch, channels = ops.shape(inputs)[0], ops.shape(inputs)[-1]
-        grouped = (batch, out_h, out_w, self.groups, channels // self.groups)
-        rows, cols = (out_h - 1) * sh + 1, (out_w - 1) * sw + 1
-
-        def windows(source):
-            for ki in range(kh):
-                for kj in range(kw):
-                    r, c = ki * dh, kj * dw
-                    window = source[:, r : r + rows : sh, c : c + cols : sw, :]
-                    yield ki * kw + kj, r, c, ops.reshape(window, grouped)
-
-        @ops.custom_gradient
-        def weighted_sum(padded, kernel):
-            outputs = None
-            for tap, _, _, window in windows(padded):
-                term = window * kernel[..., tap, None]
-                outputs = term if outputs is None else outputs + term
-
-            def grad(*args, upstream=None):
-                upstream = ops.reshape(args[0] if upstream is None else upstream, grouped)
-                height, width = ops.shape(padded)[1], ops.shape(padded)[2]
-                d_padded, d_kernel = None, []
-                for tap, r, c, window in windows(padded):
-                    d_kernel.append(ops.sum(window * upstream, axis=-1))
-                    spread = _spread(
-                        ops.reshape(upstream * kernel[..., tap, None],
-                                    (batch, out_h, out_w, channels)),
-                        self.strides, (r, height - r - rows), (c, width - c - cols),
-                    )
-                    d_padded = spread if d_padded is None else d_padded + spread
-                return d_padded, ops.stack(d_kernel, axis=-1)
-
-            return ops.reshape(outputs, (batch, out_h, out_w, channels)), grad
-
-        return weighted_sum(padded, kernel)
+        return aggregate(padded, kernel)
 
     def compute_output_shape(self, input_shape):
         channels = self._channels(input_shape)

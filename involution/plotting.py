@@ -136,6 +136,26 @@ def receptive_field_maps(maps, depths, language):
     return fig
 
 
+def _map_grid(images, maps, titles, language, labels):
+    """Each image (a row) beside its per-position maps, one column per layer."""
+    fig, axes = plt.subplots(
+        len(images), len(maps) + 1, figsize=(2.4 * (len(maps) + 1), 2.4 * len(images)),
+        squeeze=False,
+    )
+    for n, row in enumerate(axes):
+        row[0].imshow(images[n])
+        for ax, layer_maps in zip(row[1:], maps):
+            ax.imshow(layer_maps[n], cmap="magma")
+        for ax in row:
+            _bare(ax)
+        if labels is not None:
+            row[0].set_xlabel(class_names(language)[int(np.asarray(labels).reshape(-1)[n])])
+    for ax, title in zip(axes[0], [text(language, "image"), *titles]):
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
 def kernel_heatmaps(images, kernels, language, labels=None):
     """Each image beside the heat map of its involution kernels, one column per layer.
 
@@ -143,20 +163,54 @@ def kernel_heatmaps(images, kernels, language, labels=None):
     value is the sum of its K x K kernel over all groups, as in the Keras example.
     With ``labels``, each row is captioned with the image's class name.
     """
-    fig, axes = plt.subplots(
-        len(images), len(kernels) + 1, figsize=(2.4 * (len(kernels) + 1), 2.4 * len(images)),
-        squeeze=False,
-    )
-    for n, row in enumerate(axes):
-        row[0].imshow(images[n])
-        for ax, kernel in zip(row[1:], kernels):
-            ax.imshow(np.asarray(kernel[n]).sum(axis=(-3, -2, -1)), cmap="magma")
-        for ax in row:
-            _bare(ax)
-        if labels is not None:
-            row[0].set_xlabel(class_names(language)[int(np.asarray(labels).reshape(-1)[n])])
-    axes[0, 0].set_title(text(language, "image"))
-    for i, ax in enumerate(axes[0, 1:], start=1):
-        ax.set_title(text(language, "kernel_layer", i=i))
+    maps = [np.asarray(k).sum(axis=(-3, -2, -1)) for k in kernels]
+    titles = [text(language, "kernel_layer", i=i) for i in range(1, len(kernels) + 1)]
+    return _map_grid(images, maps, titles, language, labels)
+
+
+def attention_heatmaps(images, attentions, language, labels=None):
+    """Each image beside the weight every position gives itself, one column per layer.
+
+    ``attentions`` holds one array per layer, ``(N, H', W', K, K, heads)``. The
+    weights of a position sum to one, so their sum would be a flat map; the
+    centre tap, averaged over heads, shows where a layer keeps a pixel's own
+    value (bright) and where it draws on the neighbours (dark).
+    """
+    maps = []
+    for attention in attentions:
+        attention = np.asarray(attention)
+        kh, kw = attention.shape[-3:-1]
+        maps.append(attention[..., kh // 2, kw // 2, :].mean(axis=-1))
+    titles = [text(language, "attention_layer", i=i) for i in range(1, len(attentions) + 1)]
+    return _map_grid(images, maps, titles, language, labels)
+
+
+def benchmark_curves(rows, language):
+    """Time (left) and activation memory (right) against image size, one line per implementation.
+
+    ``rows`` come from :func:`involution.benchmark.run`. Both axes are
+    logarithmic, so a constant ratio between two implementations is a constant
+    gap; memory too small to measure is left out.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    names = list(dict.fromkeys(r["implementation"] for r in rows))
+    for name, marker in zip(names, "osD^v<>"):
+        mine = sorted((r for r in rows if r["implementation"] == name), key=lambda r: r["size"])
+        label = text(language, f"impl_{name}")
+        axes[0].plot([r["size"] for r in mine], [r["seconds"] * 1e3 for r in mine],
+                     marker=marker, label=label)
+        measured = [r for r in mine if r.get("peak_bytes")]
+        axes[1].plot([r["size"] for r in measured], [r["peak_bytes"] / 2**20 for r in measured],
+                     marker=marker, label=label)
+    for ax, key in zip(axes, ("step_ms", "activation_mib")):
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        sizes = sorted({r["size"] for r in rows})
+        ax.set_xticks(sizes, [str(s) for s in sizes])
+        ax.minorticks_off()
+        ax.set_xlabel(text(language, "image_size"))
+        ax.set_ylabel(text(language, key))
+        ax.grid(alpha=0.3, which="both")
+    axes[0].legend()
     fig.tight_layout()
     return fig

@@ -7,6 +7,7 @@ the cached weights, keyed by everything that changes the result.
 import hashlib
 import inspect
 import json
+import math
 import os
 import shutil
 import statistics
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import keras
 
-from involution import layers
+from involution import attention, layers
 
 CACHE_ENV = "INVOLUTION_CACHE"
 
@@ -79,12 +80,14 @@ def cache_key(model, dataset, epochs, seed, batch_size):
     """A hash of everything that determines a training run's outcome.
 
     ``model`` must be compiled: its optimizer and loss settings are part of the
-    key, and so is the layer's source, so a change to how involution computes
-    trains again.
+    key, and so is the layers' source, so a change to how involution or attention
+    computes trains again.
     """
     description = {
         "architecture": _architecture(model),
-        "layer_code": hashlib.sha256(inspect.getsource(layers).encode()).hexdigest(),
+        "layer_code": hashlib.sha256(
+            "".join(inspect.getsource(m) for m in (layers, attention)).encode()
+        ).hexdigest(),
         "optimizer": _unnamed(model.optimizer.get_config()),
         "loss": keras.saving.serialize_keras_object(model.loss),
         "data": dataset.fingerprint,
@@ -98,6 +101,18 @@ def cache_key(model, dataset, epochs, seed, batch_size):
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def cosine_schedule(peak, steps, warmup_steps=0):
+    """Linear warm-up from 0 to ``peak`` over ``warmup_steps``, then cosine decay to 0.
+
+    ``steps`` counts all the steps of the run, warm-up included.
+    """
+    if warmup_steps:
+        return keras.optimizers.schedules.CosineDecay(
+            0.0, steps - warmup_steps, warmup_target=peak, warmup_steps=warmup_steps
+        )
+    return keras.optimizers.schedules.CosineDecay(peak, steps)
+
+
 def train(
     build_model,
     dataset,
@@ -105,6 +120,9 @@ def train(
     seed=42,
     batch_size=256,
     learning_rate=1e-3,
+    schedule=None,
+    warmup_epochs=0,
+    weight_decay=None,
     cache=True,
     cache_dir=None,
     print_fn=print,
@@ -114,11 +132,27 @@ def train(
     Adam and sparse categorical cross-entropy on logits, as in the seed; the test
     split is the validation data. With ``cache=True`` a run with the same model,
     data, epochs, profile, seed and settings is loaded instead of trained again.
+
+    ``schedule=None`` keeps ``learning_rate`` fixed, as the seed did;
+    ``"cosine"`` (see :func:`cosine_schedule`) warms up to it linearly over
+    ``warmup_epochs`` (at most half the run) and then decays it to zero by the
+    last step, which lets a short run take large steps early and still settle. ``weight_decay`` makes
+    Adam decoupled-weight-decay Adam (AdamW): each step also shrinks the weights
+    by ``weight_decay`` times the learning rate. The schedule and the decay are
+    part of the optimizer's settings, hence of the cache key.
     """
     keras.utils.set_random_seed(seed)
     model = build_model()
+    if schedule == "cosine":
+        steps_per_epoch = math.ceil(len(dataset.x_train) / batch_size)
+        steps = epochs * steps_per_epoch  # the warm-up takes at most half of them
+        learning_rate = cosine_schedule(
+            learning_rate, steps, min(warmup_epochs * steps_per_epoch, steps // 2)
+        )
+    elif schedule is not None:
+        raise ValueError(f"schedule must be None or 'cosine', not {schedule!r}")
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
+        optimizer=keras.optimizers.Adam(learning_rate, weight_decay=weight_decay),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )

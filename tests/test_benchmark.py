@@ -46,3 +46,33 @@ def test_ratios_relate_each_row_to_involution():
     out = benchmark.ratios(rows)
     assert out[1]["time_ratio"] == 0.25 and out[1]["memory_ratio"] == 0.25
     assert out[2]["time_ratio"] == 2.0 and out[2]["memory_ratio"] is None
+
+
+def test_involution_holds_a_quarter_of_the_unfold_memory_or_less():
+    """No K*K*C patch tensor in either pass: the issue's memory target (C64 G4 K7), at 48x48."""
+    config = benchmark.Config(batch=4, size=48, channels=64, kernel_size=7)
+    assert benchmark.activation_memory(config, "involution") <= 0.25 * benchmark.activation_memory(
+        config, "unfold"
+    )
+
+
+def test_relative_divides_time_and_memory_at_one_size():
+    base = dict(batch=1, channels=4, kernel_size=3)
+    rows = [dict(base, size=8, implementation="involution", seconds=1.0, peak_bytes=100),
+            dict(base, size=8, implementation="unfold", seconds=4.0, peak_bytes=0),
+            dict(base, size=16, implementation="involution", seconds=2.0, peak_bytes=200),
+            dict(base, size=16, implementation="unfold", seconds=5.0, peak_bytes=800)]
+    assert benchmark.relative(rows, "unfold", "involution", 16) == (2.5, 4.0)
+    time, memory = benchmark.relative(rows, "unfold", "involution", 8)
+    assert time == 4.0 and np.isnan(memory)
+
+
+def test_cached_run_measures_once_then_loads(tmp_path):
+    config = benchmark.Config(batch=1, size=6, channels=4, kernel_size=3)
+    first = benchmark.cached_run([config], ("involution", "depthwise"), repeats=1,
+                                 cache_dir=tmp_path, print_fn=lambda line: None)
+    messages = []
+    second = benchmark.cached_run([config], ("involution", "depthwise"), repeats=1,
+                                  cache_dir=tmp_path, print_fn=messages.append)
+    assert second == first and [r["implementation"] for r in first] == ["involution", "depthwise"]
+    assert messages and "loaded from the cache" in messages[0]

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from involution import Involution, costs, models
+from involution.attention import GlobalSelfAttention, LocalSelfAttention
 
 
 def test_conv_weights_match_keras_for_the_seed_cnn():
@@ -28,6 +29,61 @@ def test_involution_multiply_adds_by_hand():
     # 8x8 positions; 1x1 to 16 channels (64*16), 1x1 to 9 taps (16*9), 9 taps x 64 channels
     cost = costs.involution_cost(8, 8, 64, 3, groups=1, reduction_ratio=4)
     assert cost.multiply_adds == 64 * (64 * 16 + 16 * 9 + 9 * 64)
+
+
+@pytest.mark.parametrize("c,k,h,d,rel", [(16, 7, 2, None, True), (12, 3, 3, 5, False)])
+def test_local_attention_weights_match_keras(c, k, h, d, rel):
+    layer = LocalSelfAttention(k, heads=h, key_dim=d, relative_position=rel)
+    layer.build((None, 16, 16, c))
+    cost = costs.local_attention_cost(16, 16, c, k, heads=h, key_dim=d, relative_position=rel)
+    assert cost.weights == layer.count_params()
+
+
+def test_local_attention_multiply_adds_by_hand():
+    # 8x8 positions, C16, 2 heads of 8: q, k, v (16*16 each), 9 logits and 9 position
+    # terms of 16 per position, 9 taps x 16 channels
+    cost = costs.local_attention_cost(8, 8, 16, 3, heads=2)
+    assert cost.multiply_adds == 64 * (3 * 16 * 16 + 9 * 16 + 9 * 16 + 9 * 16)
+
+
+@pytest.mark.parametrize("c,h", [(16, 2), (12, 3)])
+def test_global_attention_weights_match_keras(c, h):
+    layer = GlobalSelfAttention(heads=h)
+    layer.build((None, 8, 8, c))
+    assert costs.global_attention_cost(8, 8, c, heads=h).weights == layer.count_params()
+
+
+def test_global_attention_grows_with_the_square_of_the_positions():
+    small, large = (costs.global_attention_cost(s, s, 16, heads=2).multiply_adds for s in (16, 32))
+    # 4x the positions: the four projections (C16 -> 2 heads of 8) cost 4x, the N x N products 16x
+    projections = 4 * (16 * 16) * 16 * 16  # at 16x16: four projections of 16x16 at 256 positions
+    assert large - 4 * projections == 16 * (small - projections)
+
+
+def test_model_multiply_adds_of_the_seed_cnn_by_hand():
+    convs = 32 * 32 * 9 * 3 * 32 + 16 * 16 * 9 * 32 * 64 + 8 * 8 * 9 * 64 * 64
+    dense = 8 * 8 * 64 * 64 + 64 * 10
+    assert costs.model_multiply_adds(models.conv_classifier()) == convs + dense
+
+
+def test_model_multiply_adds_of_involutions_include_their_kernel_generation():
+    expected = sum(
+        costs.involution_cost(size, size, 3, 3, reduction_ratio=2).multiply_adds
+        for size in (32, 16, 8)
+    ) + 8 * 8 * 3 * 64 + 64 * 10  # the dense head sees the last 8x8x3 involution output
+    assert costs.model_multiply_adds(models.involution_classifier()) == expected
+
+
+def test_model_multiply_adds_count_involution_and_attention_layers():
+    for spatial, formula in (
+        ("involution", lambda s, c, g: costs.involution_cost(s, s, c, 3, groups=g)),
+        ("attention", lambda s, c, g: costs.local_attention_cost(s, s, c, 3, heads=g)),
+    ):
+        model = models.spatial_classifier(spatial)
+        stages = [(16, 16, 1), (8, 32, 2), (4, 64, 4)]  # size, channels, groups
+        expected = 16 * 16 * 4 * 3 * 16 + 16 * 16 * 16 * 16 + 8 * 8 * 16 * 32 + 4 * 4 * 32 * 64
+        expected += sum(formula(*stage).multiply_adds for stage in stages) + 64 * 10
+        assert costs.model_multiply_adds(model) == expected
 
 
 def test_receptive_field_formula_matches_measurement():

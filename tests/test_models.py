@@ -49,3 +49,100 @@ def test_involution_classifier_round_trips_through_a_keras_file(tmp_path):
     np.testing.assert_array_equal(
         ops.convert_to_numpy(model(x)), ops.convert_to_numpy(loaded(x))
     )
+
+
+TINY = dict(input_shape=(16, 16, 3), stages=(1, 1), width=4)
+RESIDUAL = [models.rednet_classifier, models.resnet_classifier]
+
+
+def images(n=2, size=16, seed=0):
+    return np.random.default_rng(seed).uniform(size=(n, size, size, 3)).astype("float32")
+
+
+@pytest.mark.parametrize("build", RESIDUAL)
+def test_residual_classifiers_output_logits(build):
+    model = build(**TINY)
+    assert model.output_shape == (None, 10)
+    assert tuple(model(images()).shape) == (2, 10)
+
+
+def test_residual_classifier_defaults_count():
+    """The RedNet stays under the seed CNN's 319,178 parameters."""
+    rednet, resnet = models.rednet_classifier(), models.resnet_classifier()
+    assert rednet.count_params() == 83_805
+    assert resnet.count_params() == 129_914
+    assert rednet.count_params() < models.conv_classifier().count_params()
+
+
+def test_rednet_and_resnet_differ_only_in_the_spatial_layer():
+    def others(model):  # classes of the other layers, and the names given to them
+        return [(type(layer).__name__, layer.name if layer.weights else "")
+                for layer in model.layers
+                if not isinstance(layer, Involution) and not layer.name.endswith("_conv")]
+
+    rednet, resnet = models.rednet_classifier(**TINY), models.resnet_classifier(**TINY)
+    assert others(rednet) == others(resnet)
+    assert [layer.name for layer in rednet.layers if isinstance(layer, Involution)] == [
+        "involution_1_1", "involution_2_1"
+    ]
+
+
+def test_bottleneck_block_needs_a_known_spatial_layer():
+    with pytest.raises(ValueError, match="spatial must be 'involution' or 'conv'"):
+        models.bottleneck_block(keras.Input((8, 8, 4)), 4, spatial="attention")
+
+
+def test_augmentation_only_while_training():
+    augment, x = models.augmentation(), images(8)
+    np.testing.assert_array_equal(ops.convert_to_numpy(augment(x, training=False)), x)
+    assert not np.array_equal(ops.convert_to_numpy(augment(x, training=True)), x)
+    model = models.rednet_classifier(**TINY)
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(model(x, training=False)),
+        ops.convert_to_numpy(model(x, training=False)),
+    )
+
+
+def test_kernel_model_returns_the_rednet_kernels():
+    kernels = models.kernel_model(models.rednet_classifier(**TINY))(images())
+    assert [tuple(k.shape) for k in kernels] == [(2, 8, 8, 3, 3, 1), (2, 4, 4, 3, 3, 1)]
+
+
+@pytest.mark.parametrize("build", RESIDUAL)
+def test_residual_classifiers_round_trip_through_a_keras_file(tmp_path, build):
+    model = build(**TINY)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    x = images()
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(model(x, training=False)),
+        ops.convert_to_numpy(loaded(x, training=False)),
+    )
+
+
+@pytest.mark.parametrize("spatial", models.SPATIAL_LAYERS)
+def test_spatial_classifiers_differ_only_in_the_spatial_layer(spatial):
+    model = models.spatial_classifier(spatial)
+    names = [layer.name for layer in model.layers if layer.weights]
+    assert names == ["patches", "mix_1", "mix_1_bn", "spatial_1", "spatial_1_bn", "mix_2",
+                     "mix_2_bn", "spatial_2", "spatial_2_bn", "mix_3", "mix_3_bn", "spatial_3",
+                     "spatial_3_bn", "logits"]
+    assert model.output.shape == (None, 10)
+    expected = {"conv": 52_954, "involution": 6_845, "attention": 21_706}
+    assert model.count_params() == expected[spatial]
+
+
+def test_kernel_model_returns_attention_weights_that_sum_to_one():
+    model = models.spatial_classifier("attention")
+    images = np.random.default_rng(0).uniform(size=(2, 32, 32, 3)).astype("float32")
+    weights = [keras.ops.convert_to_numpy(w) for w in models.kernel_model(model)(images)]
+    assert [w.shape for w in weights] == [(2, 16, 16, 3, 3, 1), (2, 8, 8, 3, 3, 2),
+                                          (2, 4, 4, 3, 3, 4)]
+    for w in weights:
+        np.testing.assert_allclose(w.sum(axis=(-3, -2)), 1.0, rtol=1e-5)
+
+
+def test_unknown_spatial_layer_is_named():
+    with pytest.raises(ValueError, match="'pool'.*'conv', 'involution', 'attention'"):
+        models.spatial_classifier("pool")

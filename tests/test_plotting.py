@@ -63,5 +63,26 @@ def test_kernel_heatmaps_sum_each_kernel():
     assert fig.axes[2].get_title() == "Involution kernel 2"
 
 
+def test_attention_heatmaps_show_the_centre_weight_averaged_over_heads():
+    images = np.zeros((1, 4, 4, 3))
+    attention = np.zeros((1, 4, 4, 3, 3, 2))
+    attention[..., 1, 1, 0], attention[..., 1, 1, 1] = 0.2, 0.6  # centre tap, two heads
+    attention[..., 0, 0, :] = 0.5  # a corner tap must not count
+    fig = plotting.attention_heatmaps(images, [attention], "zh-tw")
+    np.testing.assert_allclose(fig.axes[1].images[0].get_array(), np.full((4, 4), 0.4))
+    assert fig.axes[1].get_title() == "注意力 1：自身權重"
+
+
+def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory():
+    rows = [dict(implementation=name, size=size, seconds=0.1 * size, peak_bytes=size * 2**20 * m)
+            for name, m in (("involution", 1), ("depthwise", 0)) for size in (8, 16)]
+    fig = plotting.benchmark_curves(rows, "en")
+    time_axis, memory_axis = fig.axes
+    assert [line.get_label() for line in time_axis.lines] == ["Involution (ours)", "DepthwiseConv2D"]
+    np.testing.assert_allclose(time_axis.lines[0].get_ydata(), [800.0, 1600.0])
+    assert [len(line.get_xdata()) for line in memory_axis.lines] == [2, 0]
+    assert memory_axis.get_ylabel() == "Activation memory (MiB)"
+
+
 def test_markdown_table():
     assert markdown_table(["a", "b"], [[1, 2]]) == "| a | b |\n| --- | --- |\n| 1 | 2 |"

@@ -1,0 +1,236 @@
+"""Local self-attention (Ramachandran et al., NeurIPS 2019), written with ``keras.ops`` only.
+
+Every output position attends to its K x K neighbourhood. The softmax weights
+are one K x K kernel per position and head, shared by the channels of that
+head: an involution kernel, computed from query-key affinities instead of by a
+small network. So the layer builds the weights and hands them to the very
+aggregation that :class:`~involution.layers.Involution` uses.
+"""
+
+import math
+
+import keras
+from keras import ops
+
+from involution.layers import (
+    _aggregation,
+    _fused,
+    _pad_same,
+    _pair,
+    _positive_int,
+    average_pool_same,
+)
+
+
+@keras.saving.register_keras_serializable(package="involution")
+class LocalSelfAttention(keras.layers.Layer):
+    """Multi-head self-attention of every position over its K x K neighbourhood.
+
+    Args:
+        kernel_size: int or pair of ints, the neighbourhood K each position attends to.
+        strides: int or pair of ints. The output has ``ceil(H / strides)`` rows;
+            the queries come from the input average-pooled to that resolution.
+        heads: number of attention heads; head ``n`` owns the ``n``-th contiguous
+            block of ``channels / heads`` value channels, as a group does in
+            involution. Must divide the number of input channels.
+        key_dim: width of each head's queries and keys. ``None`` means
+            ``channels // heads``, the width of its values, as in a Transformer.
+        dilation_rate: int or pair of ints, spacing between neighbourhood taps.
+        relative_position: if True, a learned embedding per tap and head is added
+            to the keys, so a head can prefer a direction; without it attention
+            only sees content and is blind to where a neighbour is.
+        return_attention: if True, the layer returns ``(outputs, attention)``, where
+            ``attention`` has shape ``(batch, H', W', K_h, K_w, heads)``.
+
+    Input: ``(batch, height, width, channels)``; height and width may vary.
+    Output: ``(batch, ceil(height / s_h), ceil(width / s_w), channels)``, the
+    geometry of ``Conv2D(padding="same")``. Taps that fall in the padding get
+    attention weight exactly zero.
+    """
+
+    def __init__(
+        self,
+        kernel_size,
+        strides=1,
+        heads=1,
+        key_dim=None,
+        dilation_rate=1,
+        relative_position=True,
+        return_attention=False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.kernel_size = _pair(kernel_size, "kernel_size")
+        self.strides = _pair(strides, "strides")
+        self.heads = _positive_int(heads, "heads")
+        self.key_dim = None if key_dim is None else _positive_int(key_dim, "key_dim")
+        self.dilation_rate = _pair(dilation_rate, "dilation_rate")
+        for name, value in [
+            ("relative_position", relative_position),
+            ("return_attention", return_attention),
+        ]:
+            if not isinstance(value, bool):
+                raise ValueError(
+                    f"`{name}` must be True or False. Received: {name}={value!r}"
+                )
+        self.relative_position = relative_position
+        self.return_attention = return_attention
+
+    def _channels(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(
+                f"Layer '{self.name}' expects a 4D input (batch, height, width, "
+                f"channels). Received: input_shape={tuple(input_shape)}"
+            )
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(
+                f"Layer '{self.name}' needs a known number of channels (the last "
+                f"axis). Received: input_shape={tuple(input_shape)}"
+            )
+        if channels % self.heads:
+            raise ValueError(
+                f"The number of input channels must be divisible by `heads`. "
+                f"Received: channels={channels}, heads={self.heads}"
+            )
+        return channels
+
+    def build(self, input_shape):
+        channels = self._channels(input_shape)
+        self._key_dim = self.key_dim or channels // self.heads
+        sublayer = dict(kernel_size=1, use_bias=False, dtype=self.dtype_policy)
+        width = self.heads * self._key_dim
+        self.query = keras.layers.Conv2D(width, name="query", **sublayer)
+        self.key = keras.layers.Conv2D(width, name="key", **sublayer)
+        self.value = keras.layers.Conv2D(channels, name="value", **sublayer)
+        for layer in (self.query, self.key, self.value):
+            layer.build(input_shape)  # a 1x1 convolution only needs the channels
+        if self.relative_position:
+            self.relative_embedding = self.add_weight(
+                name="relative_position",
+                shape=(*self.kernel_size, self.heads, self._key_dim),
+                initializer=keras.initializers.RandomNormal(stddev=self._key_dim**-0.5),
+            )
+
+    def _windows(self, padded, out_size):
+        """The slice of ``padded`` under each tap of every output position, in tap order."""
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.strides, self.dilation_rate
+        rows, cols = (out_size[0] - 1) * sh + 1, (out_size[1] - 1) * sw + 1
+        return [
+            padded[:, ki * dh : ki * dh + rows : sh, kj * dw : kj * dw + cols : sw, :]
+            for ki in range(kh)
+            for kj in range(kw)
+        ]
+
+    def attention(self, inputs):
+        """Attention weights, ``(batch, H', W', heads, K_h * K_w)``, tap ``ki * K_w + kj``.
+
+        The layout of :meth:`Involution.generate_kernel`. The logits are built
+        one tap at a time from shifted slices of the padded keys, so no
+        (H', W', K*K, channels) tensor of neighbourhoods is ever stored.
+        """
+        geometry = (self.kernel_size, self.strides, self.dilation_rate)
+        x = inputs if self.strides == (1, 1) else average_pool_same(inputs, self.strides)
+        query = self.query(x) * self._key_dim**-0.5
+        by_head = tuple(ops.shape(query)[:-1]) + (self.heads, self._key_dim)
+        query = ops.reshape(query, by_head)
+        keys, out_size = _pad_same(self.key(inputs), *geometry)
+
+        @_fused
+        def affinities(query, keys):
+            return ops.stack(
+                [ops.sum(query * ops.reshape(k, ops.shape(query)), axis=-1)
+                 for k in self._windows(keys, out_size)],
+                axis=-1,
+            )
+
+        logits = affinities(query, keys)
+        if self.relative_position:
+            embedding = ops.reshape(self.relative_embedding, (-1, self.heads, self._key_dim))
+            logits = logits + ops.einsum("bhwnd,tnd->bhwnt", query, embedding)
+        # 1 where a tap is inside the image, 0 in the padding: (1, H', W', 1, K*K).
+        inside, _ = _pad_same(ops.ones_like(inputs[:1, :, :, :1]), *geometry)
+        inside = ops.stack(self._windows(inside, out_size), axis=-1)
+        # A finite floor keeps the softmax free of NaN even where every tap is
+        # padding (possible with dilation); the product makes those weights 0.
+        floor = -3e4 if keras.backend.standardize_dtype(logits.dtype) == "float16" else -1e9
+        logits = ops.where(inside > 0, logits, floor)
+        return ops.softmax(logits, axis=-1) * inside
+
+    def call(self, inputs):
+        attention = self.attention(inputs)
+        geometry = (self.kernel_size, self.strides, self.dilation_rate)
+        values, _ = _pad_same(self.value(inputs), *geometry)
+        outputs = _aggregation(*geometry, self.heads)(values, attention)
+        if not self.return_attention:
+            return outputs
+        kh, kw = self.kernel_size
+        attention = ops.reshape(attention, tuple(ops.shape(attention)[:-1]) + (kh, kw))
+        return outputs, ops.transpose(attention, (0, 1, 2, 4, 5, 3))
+
+    def compute_output_shape(self, input_shape):
+        channels = self._channels(input_shape)
+        batch, height, width = input_shape[:3]
+        out_h = None if height is None else math.ceil(height / self.strides[0])
+        out_w = None if width is None else math.ceil(width / self.strides[1])
+        outputs = (batch, out_h, out_w, channels)
+        if not self.return_attention:
+            return outputs
+        return outputs, (batch, out_h, out_w, *self.kernel_size, self.heads)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            kernel_size=self.kernel_size,
+            strides=self.strides,
+            heads=self.heads,
+            key_dim=self.key_dim,
+            dilation_rate=self.dilation_rate,
+            relative_position=self.relative_position,
+            return_attention=self.return_attention,
+        )
+        return config
+
+
+@keras.saving.register_keras_serializable(package="involution")
+class GlobalSelfAttention(keras.layers.Layer):
+    """``keras.layers.MultiHeadAttention`` of every position over all H x W positions.
+
+    The yardstick for :class:`LocalSelfAttention`: the same heads and widths,
+    but each position attends to the whole image, so time and memory grow with
+    the square of the number of positions. Input and output:
+    ``(batch, height, width, channels)``.
+    """
+
+    def __init__(self, heads=1, key_dim=None, **kwargs):
+        super().__init__(**kwargs)
+        self.heads = _positive_int(heads, "heads")
+        self.key_dim = None if key_dim is None else _positive_int(key_dim, "key_dim")
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        if len(input_shape) != 4 or channels is None or channels % self.heads:
+            raise ValueError(
+                f"Layer '{self.name}' expects (batch, height, width, channels) with "
+                f"channels divisible by `heads`. Received: input_shape="
+                f"{tuple(input_shape)}, heads={self.heads}"
+            )
+        self.attention = keras.layers.MultiHeadAttention(
+            self.heads, self.key_dim or channels // self.heads, name="attention",
+            dtype=self.dtype_policy,
+        )
+        sequence = (input_shape[0], None, channels)
+        self.attention.build(sequence, sequence)
+
+    def call(self, inputs):
+        batch, height, width, channels = ops.shape(inputs)
+        sequence = ops.reshape(inputs, (batch, height * width, channels))
+        return ops.reshape(self.attention(sequence, sequence), (batch, height, width, channels))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(heads=self.heads, key_dim=self.key_dim)
+        return config

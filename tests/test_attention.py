@@ -1,0 +1,268 @@
+"""LocalSelfAttention against the NumPy reference, on whichever backend Keras runs."""
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from attention_reference import local_self_attention
+from conftest import compile_fn, value_and_input_grad
+from involution.attention import LocalSelfAttention
+from involution.layers import _aggregation, _pad_same
+
+
+def reference(layer, x):
+    weights = [
+        ops.convert_to_numpy(w).astype(np.float64)
+        for w in (layer.query.kernel, layer.key.kernel, layer.value.kernel)
+    ]
+    relative = (
+        ops.convert_to_numpy(layer.relative_embedding).astype(np.float64)
+        if layer.relative_position else None
+    )
+    return local_self_attention(
+        x, weights + [relative], layer.kernel_size, layer.strides, layer.heads,
+        layer.dilation_rate,
+    )
+
+
+def make_layer(shape, rng, **kwargs):
+    """A built layer whose relative embedding is large enough to matter."""
+    layer = LocalSelfAttention(**kwargs)
+    layer.build(shape)
+    if layer.relative_position:
+        layer.relative_embedding.assign(rng.normal(size=layer.relative_embedding.shape))
+    return layer
+
+
+def numpy(x):
+    return ops.convert_to_numpy(x)
+
+
+CASES = [
+    # (input shape, kernel_size, strides, heads, key_dim, dilation_rate, relative_position)
+    ((2, 8, 8, 4), 3, 1, 1, None, 1, True),
+    ((2, 9, 7, 6), 3, 2, 2, None, 1, False),
+    ((1, 11, 10, 8), 5, 3, 4, 3, 1, True),
+    ((2, 7, 7, 4), 4, 1, 2, None, 1, True),  # even kernel: the odd pixel of padding goes after
+    ((1, 10, 9, 4), 4, 2, 4, 2, 1, False),
+    ((1, 12, 12, 6), 3, 1, 2, None, 2, True),  # dilation
+    ((1, 13, 8, 4), (3, 5), (2, 1), 2, 5, (1, 2), True),  # unequal pairs
+    ((2, 5, 5, 3), 7, 1, 1, None, 1, True),  # kernel wider than the image
+    ((1, 2, 5, 2), 2, 1, 1, None, 3, True),  # row 0: every tap in the padding
+]
+
+
+@pytest.mark.parametrize("shape,k,s,heads,key_dim,d,relative", CASES)
+def test_matches_numpy_reference(shape, k, s, heads, key_dim, d, relative):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=shape).astype("float32")
+    layer = make_layer(
+        shape, rng, kernel_size=k, strides=s, heads=heads, key_dim=key_dim,
+        dilation_rate=d, relative_position=relative, return_attention=True,
+    )
+    y, attention = layer(x)
+    y_ref, attention_ref = reference(layer, x)
+    assert tuple(y.shape) == y_ref.shape
+    assert tuple(attention.shape) == attention_ref.shape
+    np.testing.assert_allclose(numpy(attention), attention_ref, atol=1e-5)
+    np.testing.assert_allclose(numpy(y), y_ref, atol=1e-4, rtol=1e-4)
+
+
+def test_weights_sum_to_one_and_padding_gets_exactly_none():
+    rng = np.random.default_rng(1)
+    shape = (2, 6, 7, 4)
+    layer = make_layer(shape, rng, kernel_size=3, heads=2, return_attention=True)
+    _, attention = layer(rng.normal(size=shape).astype("float32"))
+    attention = numpy(attention)  # (B, H, W, 3, 3, heads)
+    np.testing.assert_allclose(attention.sum(axis=(3, 4)), 1, atol=1e-6)
+    corner = attention[:, 0, 0]  # taps of row -1 or column -1 are padding: 5 of 9
+    assert np.all(corner[:, 0, :] == 0) and np.all(corner[:, :, 0] == 0)
+    assert np.all(corner[:, 1:, 1:] > 0)
+    edge = attention[:, 3, -1]  # the right edge: column +1 is padding
+    assert np.all(edge[:, :, 2] == 0) and np.all(edge[:, :, :2] > 0)
+
+
+def test_position_with_every_tap_in_padding_attends_to_nothing():
+    """With dilation, a window can miss the image: weights and output 0, never NaN."""
+    rng = np.random.default_rng(2)
+    shape = (1, 2, 5, 2)  # kernel 2, dilation 3: the taps of row 0 are rows -1 and 2
+    layer = make_layer(shape, rng, kernel_size=2, dilation_rate=3, return_attention=True)
+    x = rng.normal(size=shape).astype("float32")
+    y, attention = layer(x)
+    assert np.all(numpy(attention)[:, 0] == 0) and np.all(numpy(y)[:, 0] == 0)
+    np.testing.assert_allclose(numpy(attention)[:, 1].sum(axis=(2, 3)), 1, atol=1e-6)
+    _, grad = value_and_input_grad(lambda t: ops.sum(layer(t)[0] ** 2), x)
+    assert np.all(np.isfinite(grad)) and np.abs(grad).max() > 0
+
+
+@pytest.mark.parametrize(
+    "shape,k,s,heads,d",
+    [((2, 7, 6, 4), 3, 1, 2, 1), ((1, 9, 8, 6), 4, 2, 3, 1), ((1, 8, 9, 4), (3, 2), 3, 4, 2)],
+)
+def test_attention_is_an_involution_kernel(shape, k, s, heads, d):
+    """Aggregating the values with the attention as an involution kernel is the layer."""
+    rng = np.random.default_rng(3)
+    layer = make_layer(shape, rng, kernel_size=k, strides=s, heads=heads, dilation_rate=d)
+    x = rng.normal(size=shape).astype("float32")
+    geometry = (layer.kernel_size, layer.strides, layer.dilation_rate)
+    padded, _ = _pad_same(layer.value(x), *geometry)
+    involution = _aggregation(*geometry, heads)(padded, layer.attention(x))
+    np.testing.assert_allclose(numpy(involution), numpy(layer(x)), atol=1e-6)
+    np.testing.assert_allclose(numpy(involution), reference(layer, x)[0], atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("size,stride", [(7, 2), (8, 2), (9, 3), (5, 4)])
+def test_output_shape_follows_conv2d_same(size, stride):
+    x = np.zeros((1, size, size + 1, 6), "float32")
+    conv = keras.layers.Conv2D(2, 3, strides=stride, padding="same")
+    expected = tuple(conv(x).shape[1:3])
+    layer = LocalSelfAttention(3, strides=stride, heads=3, return_attention=True)
+    y, attention = layer(x)
+    assert tuple(y.shape) == (1, *expected, 6)
+    assert tuple(attention.shape) == (1, *expected, 3, 3, 3)
+    assert layer.compute_output_shape(x.shape) == ((1, *expected, 6), (1, *expected, 3, 3, 3))
+    assert LocalSelfAttention(3).compute_output_shape((None, None, 5, 2)) == (None, None, 5, 2)
+
+
+def test_key_dim_defaults_to_the_value_width_of_a_head():
+    layer = LocalSelfAttention(3, heads=2)
+    layer.build((None, 8, 8, 6))
+    assert tuple(layer.query.kernel.shape) == (1, 1, 6, 6)
+    assert tuple(layer.relative_embedding.shape) == (3, 3, 2, 3)
+    layer = LocalSelfAttention((3, 5), heads=2, key_dim=4, relative_position=False)
+    layer.build((None, 8, 8, 6))
+    assert tuple(layer.key.kernel.shape) == (1, 1, 6, 8)
+    assert tuple(layer.value.kernel.shape) == (1, 1, 6, 6)
+    assert len(layer.weights) == 3
+
+
+def test_one_model_serves_every_resolution():
+    rng = np.random.default_rng(4)
+    inputs = keras.Input((None, None, 4))
+    layer = LocalSelfAttention(3, strides=2, heads=2)
+    model = keras.Model(inputs, layer(inputs))
+    assert model.output_shape == (None, None, None, 4)
+    for shape in [(2, 8, 8, 4), (1, 7, 9, 4)]:
+        x = rng.normal(size=shape).astype("float32")
+        y_ref = reference(layer, x)[0]
+        np.testing.assert_allclose(numpy(model(x)), y_ref, atol=1e-4, rtol=1e-4)
+
+
+GRADIENT_CASES = [
+    # (input shape, kernel_size, strides, heads, dilation_rate, relative_position)
+    ((1, 5, 6, 4), 3, 2, 2, 1, True),
+    ((1, 6, 5, 4), (3, 2), 1, 4, 2, False),
+    ((1, 5, 5, 2), 4, 3, 1, 1, True),
+]
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("shape,k,s,heads,d,relative", GRADIENT_CASES)
+def test_input_gradient_matches_finite_differences_of_reference(
+    compiled, shape, k, s, heads, d, relative
+):
+    """The gradient reaches the input through queries, keys and values."""
+    rng = np.random.default_rng(5)
+    layer = make_layer(shape, rng, kernel_size=k, strides=s, heads=heads,
+                       dilation_rate=d, relative_position=relative)
+    x = rng.normal(size=shape).astype("float32")
+    probe = rng.normal(size=layer.compute_output_shape(shape)).astype("float32")
+
+    def loss(t):
+        return ops.sum(layer(t) * ops.convert_to_tensor(probe))
+
+    if compiled:  # on TensorFlow with height and width unknown when traced
+        loss = compile_fn(loss, unknown_spatial_dims=True, channels=shape[-1])
+    value, grad = value_and_input_grad(loss, x)
+
+    def reference_loss(t):
+        return float((reference(layer, t)[0] * probe).sum())
+
+    eps = 1e-4
+    expected = np.zeros(shape)
+    x64 = x.astype(np.float64)
+    for idx in np.ndindex(shape):
+        step = np.zeros(shape)
+        step[idx] = eps
+        expected[idx] = (reference_loss(x64 + step) - reference_loss(x64 - step)) / (2 * eps)
+    assert value == pytest.approx(reference_loss(x64), rel=1e-4, abs=1e-4)
+    np.testing.assert_allclose(grad, expected, atol=2e-3, rtol=2e-3)
+
+
+def test_one_training_step_moves_every_weight():
+    model = keras.Sequential(
+        [keras.Input((6, 6, 4)), LocalSelfAttention(3, strides=2, heads=2),
+         keras.layers.Flatten(), keras.layers.Dense(2)]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = [numpy(w).copy() for w in model.trainable_weights]
+    rng = np.random.default_rng(6)
+    model.fit(rng.normal(size=(4, 6, 6, 4)), rng.normal(size=(4, 2)), epochs=1, verbose=0)
+    after = [numpy(w) for w in model.trainable_weights]
+    assert len(before) == 6  # query, key, value, relative position, Dense 2
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(before, after))
+
+
+def test_keras_file_round_trip(tmp_path):
+    rng = np.random.default_rng(7)
+    inputs = keras.Input((None, None, 6))
+    x = LocalSelfAttention(3, strides=2, heads=3, key_dim=2, name="attn_a")(inputs)
+    y, attention = LocalSelfAttention(
+        (3, 5), dilation_rate=(2, 1), relative_position=False, return_attention=True
+    )(x)
+    model = keras.Model(inputs, [y, attention])
+    layer = model.get_layer("attn_a")
+    layer.relative_embedding.assign(rng.normal(size=layer.relative_embedding.shape))
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    x = rng.normal(size=(2, 11, 10, 6)).astype("float32")
+    for a, b in zip(model(x), loaded(x)):
+        np.testing.assert_array_equal(numpy(a), numpy(b))
+    assert loaded.get_layer("attn_a").get_config() == layer.get_config()
+
+
+def test_config_round_trip():
+    layer = LocalSelfAttention(5, strides=(2, 1), heads=4, key_dim=8, dilation_rate=2,
+                               relative_position=False, return_attention=True,
+                               name="attn", dtype="float64")
+    clone = LocalSelfAttention.from_config(layer.get_config())
+    assert clone.get_config() == layer.get_config()
+    assert clone.kernel_size == (5, 5) and clone.strides == (2, 1)
+    assert clone.dilation_rate == (2, 2) and clone.key_dim == 8
+    assert clone.relative_position is False and clone.return_attention is True
+    assert LocalSelfAttention(3).get_config()["key_dim"] is None
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(kernel_size=0), r"`kernel_size`.*kernel_size=0"),
+        (dict(kernel_size=(3, 3, 3)), r"`kernel_size`.*\(3, 3, 3\)"),
+        (dict(kernel_size=3, strides=True), r"`strides`.*strides=True"),
+        (dict(kernel_size=3, heads=0), r"`heads`.*heads=0"),
+        (dict(kernel_size=3, heads="2"), r"`heads`.*heads='2'"),
+        (dict(kernel_size=3, key_dim=0), r"`key_dim`.*key_dim=0"),
+        (dict(kernel_size=3, key_dim=2.0), r"`key_dim`.*key_dim=2.0"),
+        (dict(kernel_size=3, dilation_rate=(1, 0)), r"`dilation_rate`.*\(1, 0\)"),
+        (dict(kernel_size=3, relative_position=1), r"`relative_position`.*=1"),
+        (dict(kernel_size=3, return_attention="yes"), r"`return_attention`.*'yes'"),
+    ],
+)
+def test_bad_arguments_name_argument_and_value(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        LocalSelfAttention(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "shape,message",
+    [
+        ((None, 8, 8, 6), r"divisible by `heads`.*channels=6, heads=4"),
+        ((None, 8, 8), r"4D input.*input_shape=\(None, 8, 8\)"),
+        ((None, 8, 8, None), r"known number of channels.*None\)"),
+    ],
+)
+def test_bad_inputs_fail_at_build_with_a_clear_message(shape, message):
+    with pytest.raises(ValueError, match=message):
+        LocalSelfAttention(3, heads=4)(keras.Input(shape[1:]))
