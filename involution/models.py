@@ -209,7 +209,7 @@ def _residual_classifier(
 
 def rednet_classifier(
     input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES, stages=(1, 1, 1), width=16,
-    augment=True, kernel_size=3, group_channels=16, reduction_ratio=4,
+    augment=True, kernel_size=3, group_channels=4, reduction_ratio=4,
 ):
     """A RedNet for CIFAR-10: ResNet bottlenecks whose 3x3 convolution is an involution.
 
