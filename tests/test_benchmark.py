@@ -1,6 +1,7 @@
 """The benchmark's baseline computes what Involution computes; its measurements are real."""
 
 import numpy as np
+import pytest
 from keras import ops
 
 from involution import benchmark
@@ -76,3 +77,13 @@ def test_cached_run_measures_once_then_loads(tmp_path):
                                   cache_dir=tmp_path, print_fn=messages.append)
     assert second == first and [r["implementation"] for r in first] == ["involution", "depthwise"]
     assert messages and "loaded from the cache" in messages[0]
+
+
+def test_a_killed_memory_measurement_says_why(monkeypatch):
+    class Killed:
+        returncode, stdout, stderr = -9, "", ""
+
+    monkeypatch.setattr(benchmark.subprocess, "run", lambda *a, **k: Killed())
+    config = benchmark.Config(batch=1, size=128, channels=16, kernel_size=7, groups=1)
+    with pytest.raises(RuntimeError, match="killed by signal 9.*lack of memory"):
+        benchmark.activation_memory(config, "global_attention")
