@@ -218,8 +218,10 @@ def rednet_classifier(
     ``s`` has ``width * 2**(s-1)`` bottleneck channels and 4 times as many
     outputs, and halves the resolution from the second stage on.
     ``kernel_size``, ``group_channels`` (channels sharing a kernel) and
-    ``reduction_ratio`` set the involutions (RedNet: 7, 16, 4). ``augment``
-    adds :func:`augmentation` after the input.
+    ``reduction_ratio`` set the involutions (RedNet: 7, 16, 4; here the
+    bottlenecks have only 16 to 64 channels, so a group per 4 channels keeps
+    4 to 16 kernels per position). ``augment`` adds :func:`augmentation` after
+    the input.
     """
     return _residual_classifier(
         "involution", "rednet_classifier", input_shape, num_classes, stages, width,

@@ -122,7 +122,6 @@ def train(
     learning_rate=1e-3,
     schedule=None,
     warmup_epochs=0,
-    weight_decay=None,
     cache=True,
     cache_dir=None,
     print_fn=print,
@@ -136,10 +135,8 @@ def train(
     ``schedule=None`` keeps ``learning_rate`` fixed, as the seed did;
     ``"cosine"`` (see :func:`cosine_schedule`) warms up to it linearly over
     ``warmup_epochs`` (at most half the run) and then decays it to zero by the
-    last step, which lets a short run take large steps early and still settle. ``weight_decay`` makes
-    Adam decoupled-weight-decay Adam (AdamW): each step also shrinks the weights
-    by ``weight_decay`` times the learning rate. The schedule and the decay are
-    part of the optimizer's settings, hence of the cache key.
+    last step, which lets a short run take large steps early and still settle.
+    The schedule is part of the optimizer's settings, hence of the cache key.
     """
     keras.utils.set_random_seed(seed)
     model = build_model()
@@ -152,7 +149,7 @@ def train(
     elif schedule is not None:
         raise ValueError(f"schedule must be None or 'cosine', not {schedule!r}")
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate, weight_decay=weight_decay),
+        optimizer=keras.optimizers.Adam(learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )

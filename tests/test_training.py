@@ -64,7 +64,6 @@ def test_second_run_loads_weights_and_history_from_the_cache(tmp_path):
         dict(batch_size=8),
         dict(learning_rate=0.01),
         dict(schedule="cosine"),
-        dict(weight_decay=1e-4),
         dict(dataset=tiny_dataset(profile="smoke")),  # a smoke run never serves a full one
         dict(dataset=tiny_dataset(n=50)),
     ],
@@ -98,7 +97,7 @@ def test_cache_key_ignores_auto_generated_names():
 
 
 def test_default_optimizer_is_the_seeds_adam(tmp_path):
-    """No schedule, no decay: the optimizer, hence the cache key, is as before."""
+    """Without a schedule the optimizer, hence the cache key, is as before."""
     run = training.train(tiny_model, tiny_dataset(), 1, cache_dir=tmp_path, print_fn=lambda _: None)
     expected = training._unnamed(keras.optimizers.Adam(1e-3).get_config())
     assert training._unnamed(run.model.optimizer.get_config()) == expected
@@ -114,14 +113,14 @@ def test_cosine_schedule_warms_up_then_decays_to_zero():
 def test_cosine_schedule_spans_the_whole_run(tmp_path):
     """40 images in batches of 16: 3 steps per epoch, and the rate is 0 after the 6th."""
     run = training.train(tiny_model, tiny_dataset(), 2, batch_size=16, learning_rate=0.01,
-                         schedule="cosine", warmup_epochs=1, weight_decay=1e-4,
+                         schedule="cosine", warmup_epochs=1,
                          cache_dir=tmp_path, print_fn=lambda _: None)
     optimizer = run.model.optimizer
     assert int(ops.convert_to_numpy(optimizer.iterations)) == 6
     assert float(ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(0, abs=1e-9)
     schedule = optimizer.get_config()["learning_rate"]["config"]
     assert (schedule["warmup_steps"], schedule["decay_steps"]) == (3, 3)
-    assert schedule["warmup_target"] == 0.01 and optimizer.weight_decay == 1e-4
+    assert schedule["warmup_target"] == 0.01
 
 
 def test_warm_up_never_takes_the_whole_run(tmp_path):
