@@ -7,17 +7,17 @@ small network. So the layer builds the weights and hands them to the very
 aggregation that :class:`~involution.layers.Involution` uses.
 """
 
-import math
-
 import keras
 from keras import ops
 
 from involution.layers import (
     _aggregation,
     _fused,
+    _grouped_channels,
     _pad_same,
     _pair,
     _positive_int,
+    _strided_shape,
     average_pool_same,
 )
 
@@ -76,27 +76,8 @@ class LocalSelfAttention(keras.layers.Layer):
         self.relative_position = relative_position
         self.return_attention = return_attention
 
-    def _channels(self, input_shape):
-        if len(input_shape) != 4:
-            raise ValueError(
-                f"Layer '{self.name}' expects a 4D input (batch, height, width, "
-                f"channels). Received: input_shape={tuple(input_shape)}"
-            )
-        channels = input_shape[-1]
-        if channels is None:
-            raise ValueError(
-                f"Layer '{self.name}' needs a known number of channels (the last "
-                f"axis). Received: input_shape={tuple(input_shape)}"
-            )
-        if channels % self.heads:
-            raise ValueError(
-                f"The number of input channels must be divisible by `heads`. "
-                f"Received: channels={channels}, heads={self.heads}"
-            )
-        return channels
-
     def build(self, input_shape):
-        channels = self._channels(input_shape)
+        channels = _grouped_channels(self.name, input_shape, self.heads, "heads")
         self._key_dim = self.key_dim or channels // self.heads
         sublayer = dict(kernel_size=1, use_bias=False, dtype=self.dtype_policy)
         width = self.heads * self._key_dim
@@ -169,14 +150,11 @@ class LocalSelfAttention(keras.layers.Layer):
         return outputs, ops.transpose(attention, (0, 1, 2, 4, 5, 3))
 
     def compute_output_shape(self, input_shape):
-        channels = self._channels(input_shape)
-        batch, height, width = input_shape[:3]
-        out_h = None if height is None else math.ceil(height / self.strides[0])
-        out_w = None if width is None else math.ceil(width / self.strides[1])
-        outputs = (batch, out_h, out_w, channels)
+        channels = _grouped_channels(self.name, input_shape, self.heads, "heads")
+        outputs = _strided_shape(input_shape, self.strides, channels)
         if not self.return_attention:
             return outputs
-        return outputs, (batch, out_h, out_w, *self.kernel_size, self.heads)
+        return outputs, (*outputs[:3], *self.kernel_size, self.heads)
 
     def get_config(self):
         config = super().get_config()

@@ -34,6 +34,35 @@ def _positive_int(value, name):
     return value
 
 
+def _grouped_channels(layer_name, input_shape, groups, argument):
+    """The channels of a 4D input, checked to split into ``groups`` (named ``argument``)."""
+    if len(input_shape) != 4:
+        raise ValueError(
+            f"Layer '{layer_name}' expects a 4D input (batch, height, width, "
+            f"channels). Received: input_shape={tuple(input_shape)}"
+        )
+    channels = input_shape[-1]
+    if channels is None:
+        raise ValueError(
+            f"Layer '{layer_name}' needs a known number of channels (the last "
+            f"axis). Received: input_shape={tuple(input_shape)}"
+        )
+    if channels % groups:
+        raise ValueError(
+            f"The number of input channels must be divisible by `{argument}`. "
+            f"Received: channels={channels}, {argument}={groups}"
+        )
+    return channels
+
+
+def _strided_shape(input_shape, strides, channels):
+    """The output shape of a "same" layer with ``strides``: ``ceil(size / stride)``."""
+    batch, height, width = input_shape[:3]
+    out_h = None if height is None else math.ceil(height / strides[0])
+    out_w = None if width is None else math.ceil(width / strides[1])
+    return (batch, out_h, out_w, channels)
+
+
 def _pad_same(x, kernel_size, strides, dilation):
     """Zero-pad ``x`` for a "same" sliding window; return it and the output size.
 
@@ -250,27 +279,8 @@ class Involution(keras.layers.Layer):
             )
         self.return_kernel = return_kernel
 
-    def _channels(self, input_shape):
-        if len(input_shape) != 4:
-            raise ValueError(
-                f"Layer '{self.name}' expects a 4D input (batch, height, width, "
-                f"channels). Received: input_shape={tuple(input_shape)}"
-            )
-        channels = input_shape[-1]
-        if channels is None:
-            raise ValueError(
-                f"Layer '{self.name}' needs a known number of channels (the last "
-                f"axis). Received: input_shape={tuple(input_shape)}"
-            )
-        if channels % self.groups:
-            raise ValueError(
-                f"The number of input channels must be divisible by `groups`. "
-                f"Received: channels={channels}, groups={self.groups}"
-            )
-        return channels
-
     def build(self, input_shape):
-        channels = self._channels(input_shape)
+        channels = _grouped_channels(self.name, input_shape, self.groups, "groups")
         kh, kw = self.kernel_size
         sublayer = dict(dtype=self.dtype_policy)
         self.reduce = keras.layers.Conv2D(
@@ -324,14 +334,11 @@ class Involution(keras.layers.Layer):
         return aggregate(padded, kernel)
 
     def compute_output_shape(self, input_shape):
-        channels = self._channels(input_shape)
-        batch, height, width = input_shape[:3]
-        out_h = None if height is None else math.ceil(height / self.strides[0])
-        out_w = None if width is None else math.ceil(width / self.strides[1])
-        outputs = (batch, out_h, out_w, channels)
+        channels = _grouped_channels(self.name, input_shape, self.groups, "groups")
+        outputs = _strided_shape(input_shape, self.strides, channels)
         if not self.return_kernel:
             return outputs
-        return outputs, (batch, out_h, out_w, *self.kernel_size, self.groups)
+        return outputs, (*outputs[:3], *self.kernel_size, self.groups)
 
     def get_config(self):
         config = super().get_config()

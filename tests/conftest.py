@@ -60,6 +60,34 @@ def compile_fn(fn, unknown_spatial_dims=False, channels=None):
     return fn
 
 
+def assert_input_gradient_matches(apply, reference, x, probe, compiled=False, eps=1e-4):
+    """Check ``sum(apply(x) * probe)`` and its input gradient against ``reference``.
+
+    ``apply`` maps a backend tensor to the layer's output, ``reference`` a float64
+    array to the same output in NumPy; the expected gradient is the reference's
+    central finite difference. ``compiled`` traces ``apply`` with unknown height
+    and width on TensorFlow (``jax.jit`` on JAX).
+    """
+    def loss(t):
+        return keras.ops.sum(apply(t) * keras.ops.convert_to_tensor(probe))
+
+    if compiled:
+        loss = compile_fn(loss, unknown_spatial_dims=True, channels=x.shape[-1])
+    value, grad = value_and_input_grad(loss, x)
+
+    def reference_loss(t):
+        return float((reference(t) * probe).sum())
+
+    expected = np.zeros(x.shape)
+    x64 = x.astype(np.float64)
+    for idx in np.ndindex(x.shape):
+        step = np.zeros(x.shape)
+        step[idx] = eps
+        expected[idx] = (reference_loss(x64 + step) - reference_loss(x64 - step)) / (2 * eps)
+    assert value == pytest.approx(reference_loss(x64), rel=1e-4, abs=1e-4)
+    np.testing.assert_allclose(grad, expected, atol=2e-3, rtol=2e-3)
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     keras.utils.set_random_seed(1234)

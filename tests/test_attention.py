@@ -6,7 +6,7 @@ import pytest
 from keras import ops
 
 from attention_reference import local_self_attention
-from conftest import compile_fn, value_and_input_grad
+from conftest import assert_input_gradient_matches, value_and_input_grad
 from involution.attention import LocalSelfAttention
 from involution.layers import _aggregation, _pad_same
 
@@ -169,25 +169,9 @@ def test_input_gradient_matches_finite_differences_of_reference(
     x = rng.normal(size=shape).astype("float32")
     probe = rng.normal(size=layer.compute_output_shape(shape)).astype("float32")
 
-    def loss(t):
-        return ops.sum(layer(t) * ops.convert_to_tensor(probe))
-
-    if compiled:  # on TensorFlow with height and width unknown when traced
-        loss = compile_fn(loss, unknown_spatial_dims=True, channels=shape[-1])
-    value, grad = value_and_input_grad(loss, x)
-
-    def reference_loss(t):
-        return float((reference(layer, t)[0] * probe).sum())
-
-    eps = 1e-4
-    expected = np.zeros(shape)
-    x64 = x.astype(np.float64)
-    for idx in np.ndindex(shape):
-        step = np.zeros(shape)
-        step[idx] = eps
-        expected[idx] = (reference_loss(x64 + step) - reference_loss(x64 - step)) / (2 * eps)
-    assert value == pytest.approx(reference_loss(x64), rel=1e-4, abs=1e-4)
-    np.testing.assert_allclose(grad, expected, atol=2e-3, rtol=2e-3)
+    assert_input_gradient_matches(
+        layer, lambda t: reference(layer, t)[0], x, probe, compiled
+    )
 
 
 def test_one_training_step_moves_every_weight():

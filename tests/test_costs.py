@@ -1,6 +1,5 @@
 """Cost formulas against Keras's own parameter counts; receptive fields against measurement."""
 
-import keras
 import numpy as np
 import pytest
 

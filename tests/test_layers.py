@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from conftest import BACKEND, compile_fn, value_and_input_grad
+from conftest import BACKEND, assert_input_gradient_matches, compile_fn
 from involution import Involution
 from reference import involution as reference_involution
 
@@ -156,25 +156,9 @@ def test_input_gradient_matches_finite_differences_of_reference(compiled, shape,
     x = rng.normal(size=shape).astype("float32")
     probe = rng.normal(size=layer.compute_output_shape(shape)).astype("float32")
 
-    def loss(t):
-        return ops.sum(layer(t, training=False) * ops.convert_to_tensor(probe))
-
-    if compiled:  # on TensorFlow with height and width unknown when traced
-        loss = compile_fn(loss, unknown_spatial_dims=True, channels=shape[-1])
-    value, grad = value_and_input_grad(loss, x)
-
-    def reference_loss(t):
-        return float((reference(layer, t)[0] * probe).sum())
-
-    eps = 1e-4
-    expected = np.zeros(shape)
-    x64 = x.astype(np.float64)
-    for idx in np.ndindex(shape):
-        step = np.zeros(shape)
-        step[idx] = eps
-        expected[idx] = (reference_loss(x64 + step) - reference_loss(x64 - step)) / (2 * eps)
-    assert value == pytest.approx(reference_loss(x64), rel=1e-4, abs=1e-4)
-    np.testing.assert_allclose(grad, expected, atol=2e-3, rtol=2e-3)
+    assert_input_gradient_matches(
+        lambda t: layer(t, training=False), lambda t: reference(layer, t)[0], x, probe, compiled
+    )
 
 
 def test_weights_get_gradients_in_training():
