@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from keras import ops
 
+from conftest import BACKEND
 from involution import benchmark
 from involution.layers import Involution
 
@@ -52,10 +53,8 @@ def test_ratios_relate_each_row_to_involution():
 def test_involution_holds_less_memory_than_unfold():
     """No K*K*C patch tensor in either pass (C64 G4 K7 at 48x48). On TensorFlow, the target
     backend, a quarter of the unfold baseline or less; elsewhere, never more than it."""
-    import keras
-
     config = benchmark.Config(batch=4, size=48, channels=64, kernel_size=7)
-    share = 0.25 if keras.backend.backend() == "tensorflow" else 1.0
+    share = 0.25 if BACKEND == "tensorflow" else 1.0
     assert benchmark.activation_memory(config, "involution") <= share * benchmark.activation_memory(
         config, "unfold"
     )
