@@ -88,3 +88,28 @@ def test_every_glued_name_in_prose_is_glued_in_code(edition, chapter):
     patterns = [re.compile("^" + re.sub(r"\{[a-z_]+\}", "[a-z0-9]+", g) + "$") for g in glued - literal]
     missing = {u for u in used if u not in literal and not any(p.match(u) for p in patterns)}
     assert not missing
+
+
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+BROKEN_CHINESE_LINE = re.compile(f"[{CJK}][ \t]*\n[ \t]*[{CJK}]")
+
+
+def _prose_outside_math(text):
+    """Markdown with display math and code fences removed: line breaks there are layout."""
+    text = re.sub(r"^\$\$\n.*?^\$\$$", "", text, flags=re.S | re.M)
+    return re.sub(r"^```.*?^```$", "", text, flags=re.S | re.M)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chinese_paragraphs_stay_on_one_source_line(chapter):
+    """A line break between two Chinese characters renders as a stray space in browsers."""
+    for cell in cells("zh-tw", chapter, "markdown"):
+        broken = BROKEN_CHINESE_LINE.search(_prose_outside_math(source(cell)))
+        assert not broken, f"line break inside a Chinese sentence: {broken.group()!r}"
+
+
+@pytest.mark.parametrize("page", ["index.md", "glossary.md"])
+def test_chinese_paragraphs_of_bilingual_pages_stay_on_one_source_line(page):
+    text = (ROOT / "book" / page).read_text(encoding="utf-8")
+    broken = BROKEN_CHINESE_LINE.search(_prose_outside_math(text))
+    assert not broken, f"line break inside a Chinese sentence: {broken.group()!r}"
