@@ -30,16 +30,26 @@ def edition(pagename):
     return next((lang for lang, prefix in EDITIONS.items() if pagename.startswith(prefix)), None)
 
 
-def counterpart(pagename, docnames):
-    """(language, pagename) of the page a reader of the other language wants."""
+def other_edition(pagename):
+    """The language a reader of this page switches to."""
+    return "en" if edition(pagename) == "zh-tw" else "zh-tw"
+
+
+def twin(pagename, docnames):
+    """The same chapter in the other edition, or None."""
     lang = edition(pagename)
-    other = "en" if lang == "zh-tw" else "zh-tw"
-    if lang is not None:
-        twin = EDITIONS[other] + pagename[len(EDITIONS[lang]):]
-        if twin in docnames:
-            return other, twin
+    if lang is None:
+        return None
+    name = EDITIONS[other_edition(pagename)] + pagename[len(EDITIONS[lang]):]
+    return name if name in docnames else None
+
+
+def counterpart(pagename, docnames):
+    """(language, pagename) of the page a reader of the other language wants:
+    the twin chapter, else the other edition's first chapter (its preface)."""
+    other = other_edition(pagename)
     first = sorted(name for name in docnames if name.startswith(EDITIONS[other]))
-    return other, first[0] if first else None
+    return other, twin(pagename, docnames) or (first[0] if first else None)
 
 
 def mark_chinese_blocks(body):
@@ -62,27 +72,23 @@ def add_language(app, pagename, templatename, context, doctree):
     if lang is None and "body" in context:
         context["body"] = mark_chinese_blocks(context["body"])
 
+    pair = twin(pagename, docnames)
+    if pair is not None:
+        links = {lang: pagename, other_edition(pagename): pair}
+        links["x-default"] = links["en"]
+        context["metatags"] = context.get("metatags", "") + "".join(
+            f'<link rel="alternate" hreflang="{HTML_LANG.get(code, code)}" '
+            f'href="{address(app, name, context)}" />\n'
+            for code, name in links.items()
+        )
+
     other, target = counterpart(pagename, docnames)
     if target is None:
         return
-    there = context["pathto"](target)
-    if lang is not None:
-        base = app.config.html_baseurl
-        links = {lang: pagename, other: target}
-        hreflang = "".join(
-            f'<link rel="alternate" hreflang="{HTML_LANG[code]}" href="{url(app, base, name, context)}" />\n'
-            for code, name in sorted(links.items())
-        )
-        hreflang += (
-            f'<link rel="alternate" hreflang="x-default" '
-            f'href="{url(app, base, links["en"], context)}" />\n'
-        )
-        context["metatags"] = context.get("metatags", "") + hreflang
-
     # The theme renders "link" buttons with target="_blank": the switcher stays in this tab.
     context.setdefault("header_buttons", []).insert(0, {
         "type": "javascript",
-        "javascript": f"window.location.assign('{there}')",
+        "javascript": f"window.location.assign('{context['pathto'](target)}')",
         "text": SWITCH_LABEL[other],
         "tooltip": SWITCH_TOOLTIP[other],
         "icon": "fas fa-language",
@@ -90,8 +96,9 @@ def add_language(app, pagename, templatename, context, doctree):
     })
 
 
-def url(app, base, pagename, context):
-    """The page's address: absolute under ``html_baseurl`` when it is set."""
+def address(app, pagename, context):
+    """A page's address: absolute under ``html_baseurl`` (search engines want that), else relative."""
+    base = app.config.html_baseurl
     if base:
         return posixpath.join(base.rstrip("/") + "/", app.builder.get_target_uri(pagename))
     return context["pathto"](pagename)

@@ -9,8 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-import bilingual_search  # noqa: E402
-import editions  # noqa: E402
+import bilingual_search
+import editions
 
 DOCS = {"index", "book/glossary", "book/en/01_preface", "book/en/02_convolution",
         "book/zh-tw/01_preface", "book/zh-tw/02_convolution"}
