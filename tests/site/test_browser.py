@@ -31,10 +31,14 @@ HAN = "\u3400-\u9fff"
 # A Han character or full-width punctuation.
 WIDE = f"[{HAN}\u3000-\u303f\uff00-\uffef]"
 STRAY_SPACE = re.compile(rf"{WIDE}\s+{WIDE}")
-# Framework logs (TensorFlow's Python log goes to stdout in a notebook), C++ log lines, and
-# the benchmark's progress lines ("measured B2 8x8 C8 K3 G4 r4").
-CHATTER = re.compile(r"WARNING:|Warning:|retracing|absl|^[IWE]\d{4} |^measured B\d+ \d+x\d+",
-                     re.MULTILINE)
+# Framework logs (in a notebook TensorFlow's Python log goes to stdout, so removing stderr
+# does not hide it), Python warnings, C++ log lines, the benchmark's progress lines
+# ("measured B2 8x8 C8 K3 G4 r4").
+CHATTER = re.compile(
+    r"^(?:INFO|WARNING|ERROR|CRITICAL):|WARNING:|Warning:|retracing|absl|^[IWEF]\d{4} "
+    r"|^measured B\d+ \d+x\d+",
+    re.MULTILINE,
+)
 # Glossary cells with several terms: "query, key, value", "核／卷積核", "patch (of an image)".
 SEPARATORS = re.compile(r"\s*(?:[,/、／]|\(.*?\))\s*")
 
