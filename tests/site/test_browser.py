@@ -150,7 +150,7 @@ def test_chapters_carry_their_language_and_alternates(browser, site, lang):
 
 
 def test_shared_pages_are_english_with_chinese_blocks_marked(browser, site):
-    for name in ("index", "book/glossary", "book/bibliography"):
+    for name in ("book/index", "book/glossary", "book/bibliography"):
         assert page(browser, site, name).find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     page(browser, site, "book/glossary")
     marked = browser.find_elements(By.CSS_SELECTOR, '[lang="zh-Hant-TW"]')
@@ -170,7 +170,7 @@ def test_switcher_opens_the_same_chapter_in_the_other_edition(browser, site, lan
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == EDITIONS[OTHER[lang]]
 
 
-@pytest.mark.parametrize("name", ["index", "book/glossary"])
+@pytest.mark.parametrize("name", ["book/index", "book/glossary"])
 def test_switcher_on_shared_pages_opens_the_chinese_preface(browser, site, name):
     page(browser, site, name).find_element(By.CSS_SELECTOR, "button.btn-language-switcher").click()
     WebDriverWait(browser, 30).until(lambda b: "/book/zh-tw/" in b.current_url)
