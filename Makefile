@@ -11,7 +11,7 @@ SMOKE_OUT := _build/smoke
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book book-smoke test test-package test-notebooks check-notebooks check-workflows install install-test clean
+.PHONY: book book-smoke test test-package test-notebooks check-notebooks check-workflows test-site test-browser install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,13 +45,13 @@ book-smoke: install
 	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
 	  $(BIN)/jupyter-book build . --all $(BOOK_FLAGS) --path-output $(SMOKE_OUT)
 
-test: test-package check-notebooks test-notebooks check-workflows
+test: test-package check-notebooks test-notebooks check-workflows test-site
 
 ## The package's tests, once per Keras backend.
 test-package: install-test
 	for backend in $(BACKENDS); do \
 	  echo "== tests on the $$backend backend"; \
-	  KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/book || exit 1; \
+	  KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider --ignore=tests/book --ignore=tests/site || exit 1; \
 	done
 
 ## Both editions: same chapters, identical code but the language cell, outputs stripped.
@@ -62,6 +62,15 @@ check-notebooks: install-test
 test-notebooks: install-test
 	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
 	  $(BIN)/python -m pytest --nbval-lax -q -p no:cacheprovider book/en book/zh-tw
+
+## The smoke site in headless Chromium (Debian's chromium and chromium-driver): each page's
+## language and alternates, the switcher, search in both languages, clean pages.
+test-site: book-smoke install-test
+	$(BIN)/python -m pytest tests/site -q -p no:cacheprovider
+
+## The browser test alone, on the site already built (INVOLUTION_SITE names another one).
+test-browser: install-test
+	$(BIN)/python -m pytest tests/site -q -p no:cacheprovider
 
 check-workflows: install-test
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

@@ -26,8 +26,9 @@ CJK_FONTS = (
 def cjk_font():
     """The name of an installed font that can draw Traditional Chinese, or None.
 
-    Fonts installed after matplotlib built its font cache are not in it yet, so
-    the system font folders are searched once more before giving up.
+    A font installed while the kernel runs (the Colab install cell does that) is not
+    in matplotlib's font list, which is built once, so the system font folders are
+    searched again and their CJK files registered before giving up.
     """
     def find():
         names = {entry.name for entry in font_manager.fontManager.ttflist}
@@ -43,7 +44,11 @@ def cjk_font():
 
 
 def use_language(language):
-    """Set matplotlib's fonts for ``language``; warn if Chinese glyphs would be missing."""
+    """Set matplotlib's fonts for ``language``; warn if Chinese glyphs would be missing.
+
+    Returns nothing: it is the last line of each chapter's import cell, where a
+    return value would be printed on the page.
+    """
     text(language, "image")  # rejects an unknown language
     family = ["DejaVu Sans"]
     if language == "zh-tw":
@@ -52,7 +57,7 @@ def use_language(language):
             warnings.warn(
                 "No CJK font found: Chinese labels will show as empty boxes. Install "
                 "Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk), then "
-                "restart the kernel.",
+                "call use_language again.",
                 stacklevel=2,
             )
         else:
@@ -60,7 +65,6 @@ def use_language(language):
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["font.sans-serif"] = family + list(plt.rcParams["font.sans-serif"])
     plt.rcParams["axes.unicode_minus"] = False
-    return family[0]
 
 
 def _bare(ax):

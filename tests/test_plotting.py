@@ -6,8 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
 from involution import plotting  # noqa: E402
 from involution.text import markdown_table, text  # noqa: E402
@@ -21,7 +23,8 @@ def drawn_warnings(fig):
 
 
 def test_chinese_figures_have_no_missing_glyphs():
-    assert plotting.use_language("zh-tw") != "DejaVu Sans", "install fonts-noto-cjk"
+    assert plotting.use_language("zh-tw") is None  # nothing for a notebook to print
+    assert plt.rcParams["font.sans-serif"][0] in plotting.CJK_FONTS, "install fonts-noto-cjk"
     images = np.random.default_rng(0).uniform(size=(25, 32, 32, 3))
     fig = plotting.image_grid(images, np.arange(25) % 10, "zh-tw")
     labels = [ax.get_xlabel() for ax in fig.axes]
@@ -33,7 +36,20 @@ def test_missing_cjk_font_warns_with_the_fix(monkeypatch):
     monkeypatch.setattr(plotting, "CJK_FONTS", ("No Such Font",))
     monkeypatch.setattr(plotting.font_manager, "findSystemFonts", lambda: [])
     with pytest.warns(UserWarning, match="apt-get install fonts-noto-cjk"):
-        assert plotting.use_language("zh-tw") == "DejaVu Sans"
+        plotting.use_language("zh-tw")
+    assert plt.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+
+
+def test_a_font_installed_while_running_is_registered(monkeypatch):
+    # What Colab's install cell does: the font files appear after matplotlib built its list.
+    before = font_manager.fontManager.ttflist
+    monkeypatch.setattr(font_manager.fontManager, "ttflist",
+                        [entry for entry in before if "CJK" not in entry.fname])
+    assert plotting.cjk_font() in plotting.CJK_FONTS, "install fonts-noto-cjk"
+    assert any("CJK" in entry.fname for entry in font_manager.fontManager.ttflist)
+    plotting.use_language("zh-tw")
+    fig = plotting.image_grid(np.zeros((4, 4, 4, 3)), [0, 1, 2, 3], "zh-tw", rows=2, cols=2)
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
 
 
 def test_unknown_language_is_rejected():
