@@ -16,7 +16,9 @@ KINDS = {  # the exercise subtitles, one per kind, in both languages
     "Read the table": "讀表",
     "Extend the package": "擴充套件",
 }
-EXERCISE = re.compile(r"^:::\{exercise\} (?P<kind>.+)\n:label: (?P<label>\S+)$", re.M)
+# Unnumbered, with the number in the subtitle: Sphinx would count on across both editions’
+# chapters of the same number, as each edition numbers its chapters from 1.
+EXERCISE = re.compile(r"^:::\{exercise\} (?P<n>\d+) · (?P<kind>.+)\n:label: (?P<label>\S+)\n:nonumber:$", re.M)
 SOLUTION = re.compile(r"^:::\{solution(?:-start)?\} (?P<label>\S+)\n:class: dropdown$", re.M)
 
 
@@ -36,22 +38,24 @@ def test_chapter_ends_with_summary_then_exercises(edition, chapter):
 def test_same_exercises_in_both_editions(chapter):
     found = {e: EXERCISE.findall(markdown(e, chapter)) for e in HEADINGS}
     assert 3 <= len(found["en"]) <= 5
-    assert [KINDS[kind] for kind, _ in found["en"]] == [kind for kind, _ in found["zh-tw"]]
+    assert [KINDS[kind] for _, kind, _ in found["en"]] == [kind for _, kind, _ in found["zh-tw"]]
     for edition, exercises in found.items():
         stem = f"ex-{SHORT[edition]}-{chapter[:2]}-"
-        assert [label for _, label in exercises] == [f"{stem}{n}" for n in range(1, len(exercises) + 1)]
+        numbers = [str(n) for n in range(1, len(exercises) + 1)]
+        assert [n for n, _, _ in exercises] == numbers
+        assert [label for _, _, label in exercises] == [stem + n for n in numbers]
 
 
 @pytest.mark.parametrize("edition", HEADINGS)
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_exercise_has_one_folded_solution(edition, chapter):
     text = markdown(edition, chapter)
-    exercises = [label for _, label in EXERCISE.findall(text)]
+    exercises = [label for _, _, label in EXERCISE.findall(text)]
     assert SOLUTION.findall(text) == exercises
     assert text.count(":::{solution-start}") == text.count(":::{solution-end}")
 
 
 def test_every_chapter_has_a_prediction_exercise():
     for chapter in CHAPTERS:
-        kinds = [kind for kind, _ in EXERCISE.findall(markdown("en", chapter))]
+        kinds = [kind for _, kind, _ in EXERCISE.findall(markdown("en", chapter))]
         assert "Predict, then run" in kinds, chapter
