@@ -108,7 +108,7 @@ def test_chinese_paragraphs_stay_on_one_source_line(chapter):
         assert not broken, f"line break inside a Chinese sentence: {broken.group()!r}"
 
 
-@pytest.mark.parametrize("page", ["index.md", "glossary.md"])
+@pytest.mark.parametrize("page", ["index.md", "glossary.md", "notation.md"])
 def test_chinese_paragraphs_of_bilingual_pages_stay_on_one_source_line(page):
     text = (ROOT / "book" / page).read_text(encoding="utf-8")
     broken = BROKEN_CHINESE_LINE.search(_prose_outside_math(text))
