@@ -1,0 +1,57 @@
+"""book/_ext/figure_numbers.py: the Chinese pages' figure and table numbers."""
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+import figure_numbers  # noqa: E402
+
+CONFIG = SimpleNamespace(
+    numfig_format={"figure": "Figure %s", "table": "Table %s", "section": "Section %s"},
+    numfig_format_by_path={"book/zh-tw/": {"figure": "圖 %s", "table": "表 %s"}},
+)
+ZH = CONFIG.numfig_format_by_path["book/zh-tw/"]
+
+
+def test_pages_under_a_configured_path_get_its_formats():
+    assert figure_numbers.page_formats(CONFIG, "book/zh-tw/04_classification") == ZH
+    assert figure_numbers.page_formats(CONFIG, "book/en/04_classification") is None
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Figure 4.2", "圖 4.2"),
+    ("Table 12.10", "表 12.10"),
+    ("Section 3", "Section 3"),  # no Chinese format given: left alone
+    ("Figure 4.2 of the paper", "Figure 4.2 of the paper"),  # not a number label
+])
+def test_translate_number(label, expected):
+    assert figure_numbers.translate_number(label, CONFIG, ZH) == expected
+
+
+def test_captions_of_a_chinese_page_are_renumbered_and_others_left_alone():
+    body = ('<figcaption><p><span class="caption-number">Figure 4.2 </span>'
+            '<span class="caption-text">Loss</span></p></figcaption>')
+    app = SimpleNamespace(config=CONFIG)
+    zh, en = {"body": body}, {"body": body}
+    figure_numbers.localize_captions(app, "book/zh-tw/04_classification", "page.html", zh, None)
+    figure_numbers.localize_captions(app, "book/en/04_classification", "page.html", en, None)
+    assert '<span class="caption-number">圖 4.2 </span>' in zh["body"]
+    assert en["body"] == body
+
+
+def test_a_format_without_a_place_for_the_number_is_rejected():
+    config = SimpleNamespace(numfig_format_by_path={"book/zh-tw/": {"figure": "圖"}})
+    with pytest.raises(ValueError, match=r"numfig_format_by_path\['book/zh-tw/'\]\['figure'\]"):
+        figure_numbers.check_formats(None, config)
+
+
+def test_the_book_configures_chinese_numbers_for_the_chinese_edition():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]
+    assert "figure_numbers" in config["local_extensions"]
+    assert config["config"]["numfig_format_by_path"]["book/zh-tw/"] == {"figure": "圖 %s", "table": "表 %s"}
