@@ -55,6 +55,16 @@ def test_every_figure_has_a_caption_and_alt_text_in_its_language(edition, chapte
 
 @pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_table_directive_has_a_name_and_a_caption_without_backticks(edition, chapter):
+    """A backtick in a fence's first line ends the fence: the table would lose number and caption."""
+    text = prose(edition, chapter)
+    assert text.count("{table}") == len(TABLE.findall(text)), "```{table} caption / :name: tbl-..."
+    for table in TABLE.finditer(text):
+        assert "`" not in table["caption"], f"{table['name']}: no code markup in a table caption"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_figure_and_table_is_cited_by_number_in_its_own_edition(edition, chapter):
     text = prose(edition, chapter)
     defined = labels(edition, chapter)
