@@ -1,9 +1,11 @@
-"""Figure and table numbers in each page's language: "Figure 4.2" in English, "圖 4.2" in Chinese.
+"""Figure and table numbers per edition, in each page's language: "Figure 4.2", "圖 4.2".
 
-Sphinx has one ``numfig_format`` per build, and this book builds both editions at once. This
-extension keeps ``numfig_format`` for the pages it does not name and gives the pages under each
-path of ``numfig_format_by_path`` their own formats, both in captions ("圖 4.2 ") and in the text
-of ``{numref}`` references without an explicit title.
+This book builds both editions at once, and Sphinx numbers for one book in one language:
+the second edition's chapter 4 would continue the first's count (圖 4.3 for its first figure)
+and every page would read "Figure". The pages under each path of ``numfig_format_by_path``
+form an edition of their own: their figures and tables are counted apart from the rest, and
+they take that path's formats, in captions ("圖 4.2 ") and in ``{numref}`` references
+without an explicit title. The other pages keep ``numfig_format``.
 
 Configuration (``_config.yml``, under ``sphinx: config:``)::
 
@@ -19,12 +21,14 @@ from sphinx.transforms.post_transforms import ReferencesResolver, SphinxPostTran
 NUMBER = r"(\d+(?:\.\d+)*)"
 
 
+def edition(config, docname):
+    """The path of ``numfig_format_by_path`` that holds ``docname``; "" for the other pages."""
+    return next((prefix for prefix in config.numfig_format_by_path if docname.startswith(prefix)), "")
+
+
 def page_formats(config, docname):
     """The ``{figtype: format}`` that replaces ``numfig_format`` on ``docname``, or None."""
-    for prefix, formats in config.numfig_format_by_path.items():
-        if docname.startswith(prefix):
-            return formats
-    return None
+    return config.numfig_format_by_path.get(edition(config, docname))
 
 
 def translate_number(label, config, formats):
@@ -70,6 +74,28 @@ def localize_captions(app, pagename, templatename, context, doctree):
     )
 
 
+def number_each_edition_apart(app, env):
+    """Renumber Sphinx's figure numbers so that each edition counts from 1 in every chapter.
+
+    Sphinx counts per chapter number across the whole book, in reading order; here the count
+    restarts for each edition, keeping that order. Returns the pages whose numbers changed.
+    """
+    figures = [
+        (edition(app.config, docname), figtype, number[:-1], number[-1], docname, figure_id)
+        for docname, figtypes in env.toc_fignumbers.items()
+        for figtype, numbers in figtypes.items()
+        for figure_id, number in numbers.items()
+    ]
+    counts, changed = {}, set()
+    for prefix, figtype, chapter, old, docname, figure_id in sorted(figures, key=lambda f: f[:4]):
+        key = (prefix, figtype, chapter)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] != old:
+            env.toc_fignumbers[docname][figtype][figure_id] = (*chapter, counts[key])
+            changed.add(docname)
+    return sorted(changed)
+
+
 def check_formats(app, config):
     """Fail early on a format Sphinx could not fill in."""
     for prefix, formats in config.numfig_format_by_path.items():
@@ -84,6 +110,8 @@ def check_formats(app, config):
 def setup(app):
     app.add_config_value("numfig_format_by_path", {}, "env", [dict])
     app.connect("config-inited", check_formats)
+    # after Sphinx's own numbering, which runs on the same event at the default priority 500
+    app.connect("env-get-updated", number_each_edition_apart, priority=900)
     app.add_post_transform(LocalizeNumberedReferences)
     app.connect("html-page-context", localize_captions)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

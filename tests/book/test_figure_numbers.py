@@ -55,3 +55,22 @@ def test_the_book_configures_chinese_numbers_for_the_chinese_edition():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]
     assert "figure_numbers" in config["local_extensions"]
     assert config["config"]["numfig_format_by_path"]["book/zh-tw/"] == {"figure": "圖 %s", "table": "表 %s"}
+
+
+def test_each_edition_counts_its_figures_from_one_in_every_chapter():
+    # As Sphinx numbers them: chapter 4 of both editions counted together, in reading order.
+    env = SimpleNamespace(toc_fignumbers={
+        "book/en/04_classification": {"figure": {"fig-en-a": (4, 1), "fig-en-b": (4, 2)},
+                                      "table": {"tbl-en-a": (4, 1)}},
+        "book/en/05_kernels": {"figure": {"fig-en-c": (5, 1)}},
+        "book/zh-tw/04_classification": {"figure": {"fig-zh-a": (4, 3), "fig-zh-b": (4, 4)},
+                                         "table": {"tbl-zh-a": (4, 2)}},
+        "book/zh-tw/05_kernels": {"figure": {"fig-zh-c": (5, 2)}},
+    })
+    changed = figure_numbers.number_each_edition_apart(SimpleNamespace(config=CONFIG), env)
+    numbers = env.toc_fignumbers
+    assert numbers["book/zh-tw/04_classification"] == {
+        "figure": {"fig-zh-a": (4, 1), "fig-zh-b": (4, 2)}, "table": {"tbl-zh-a": (4, 1)}}
+    assert numbers["book/zh-tw/05_kernels"] == {"figure": {"fig-zh-c": (5, 1)}}
+    assert numbers["book/en/04_classification"]["figure"] == {"fig-en-a": (4, 1), "fig-en-b": (4, 2)}
+    assert changed == ["book/zh-tw/04_classification", "book/zh-tw/05_kernels"]
