@@ -3,6 +3,7 @@
 import io
 import os
 import struct
+import sys
 import warnings
 
 import matplotlib.pyplot as plt
@@ -71,7 +72,7 @@ class HiDPIFigure:
     Screens of two or more device pixels per CSS pixel draw a 1x image blurred, Chinese
     labels worst of all; the notebook and the book show this one at its 1x width, sharp
     at 2x zoom. Rendering closes the figure, so that Jupyter does not show it a second
-    time under its cell.
+    time under its cell. In Colab, where no book pastes the glued figure, it is shown at once.
 
     Example:
 
@@ -88,6 +89,10 @@ class HiDPIFigure:
         self.png = buffer.getvalue()
         pixels_wide, pixels_high = struct.unpack(">II", self.png[16:24])  # the PNG header
         self.width, self.height = round(pixels_wide / scale), round(pixels_high / scale)
+        if "google.colab" in sys.modules:
+            from IPython.display import display
+
+            display(self)
 
     def _repr_png_(self):
         # Only the width: with a fixed height too, a narrow screen would squash the image.

@@ -1,6 +1,7 @@
 """Figures: labels in the edition's language, and Chinese drawn with a real CJK font."""
 
 import io
+import sys
 import warnings
 
 import matplotlib
@@ -109,3 +110,15 @@ def test_hidpi_figure_rejects_a_fractional_scale():
     with pytest.raises(ValueError, match="`scale` must be a whole number"):
         plotting.HiDPIFigure(fig, scale=1.5)
     plt.close(fig)
+
+
+def test_hidpi_figure_shows_itself_in_colab_only(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    plotting.HiDPIFigure(plt.figure(figsize=(1, 1)))
+    assert shown == []
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    sharp = plotting.HiDPIFigure(plt.figure(figsize=(1, 1)))
+    assert shown == [sharp]
