@@ -23,7 +23,8 @@ NUMBER = r"(\d+(?:\.\d+)*)"
 
 def edition(config, docname):
     """The path of ``numfig_format_by_path`` that holds ``docname``; "" for the other pages."""
-    return next((prefix for prefix in config.numfig_format_by_path if docname.startswith(prefix)), "")
+    paths = config.numfig_format_by_path
+    return next((prefix for prefix in paths if docname.startswith(prefix)), "")
 
 
 def page_formats(config, docname):

@@ -54,7 +54,8 @@ def test_a_format_without_a_place_for_the_number_is_rejected():
 def test_the_book_configures_chinese_numbers_for_the_chinese_edition():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]
     assert "figure_numbers" in config["local_extensions"]
-    assert config["config"]["numfig_format_by_path"]["book/zh-tw/"] == {"figure": "圖 %s", "table": "表 %s"}
+    chinese = config["config"]["numfig_format_by_path"]["book/zh-tw/"]
+    assert chinese == {"figure": "圖 %s", "table": "表 %s"}
 
 
 def test_each_edition_counts_its_figures_from_one_in_every_chapter():
@@ -72,5 +73,6 @@ def test_each_edition_counts_its_figures_from_one_in_every_chapter():
     assert numbers["book/zh-tw/04_classification"] == {
         "figure": {"fig-zh-a": (4, 1), "fig-zh-b": (4, 2)}, "table": {"tbl-zh-a": (4, 1)}}
     assert numbers["book/zh-tw/05_kernels"] == {"figure": {"fig-zh-c": (5, 1)}}
-    assert numbers["book/en/04_classification"]["figure"] == {"fig-en-a": (4, 1), "fig-en-b": (4, 2)}
+    assert numbers["book/en/04_classification"]["figure"] == {"fig-en-a": (4, 1),
+                                                              "fig-en-b": (4, 2)}
     assert changed == ["book/zh-tw/04_classification", "book/zh-tw/05_kernels"]

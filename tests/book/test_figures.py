@@ -1,4 +1,4 @@
-"""Numbered figures and tables in the notebooks: captioned, described, cited, the same in both editions.
+"""Numbered figures and tables in the notebooks: captioned, described, cited, alike in both editions.
 
 The built pages are checked by tests/site/test_figures.py; these checks need no build.
 """
@@ -12,7 +12,8 @@ from test_editions import CHAPTERS, EDITIONS, cells, source
 LABEL_PREFIX = {"en": "en", "zh-tw": "zh"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 FIGURE = re.compile(
-    r"^```\{glue:figure\} (?P<key>\w+)\n:name: (?P<name>\S+)\n:alt: (?P<alt>.*)\n\n(?P<caption>.+)\n```$",
+    r"^```\{glue:figure\} (?P<key>\w+)\n:name: (?P<name>\S+)\n:alt: (?P<alt>.*)\n\n"
+    r"(?P<caption>.+)\n```$",
     re.M,
 )
 TABLE = re.compile(r"^`{3,}\{table\} (?P<caption>.+)\n:name: (?P<name>\S+)\n", re.M)
@@ -56,7 +57,7 @@ def test_every_figure_has_a_caption_and_alt_text_in_its_language(edition, chapte
 @pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_table_directive_has_a_name_and_a_caption_without_backticks(edition, chapter):
-    """A backtick in a fence's first line ends the fence: the table would lose number and caption."""
+    """A backtick in a fence's first line unmakes the fence: the table loses number and caption."""
     text = prose(edition, chapter)
     assert text.count("{table}") == len(TABLE.findall(text)), "```{table} caption / :name: tbl-..."
     for table in TABLE.finditer(text):
