@@ -1,5 +1,7 @@
 """Figures: labels in the edition's language, and Chinese drawn with a real CJK font."""
 
+import io
+import sys
 import warnings
 
 import matplotlib
@@ -9,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from involution import plotting  # noqa: E402
@@ -102,3 +105,35 @@ def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory()
 
 def test_markdown_table():
     assert markdown_table(["a", "b"], [[1, 2]]) == "| a | b |\n| --- | --- |\n| 1 | 2 |"
+
+
+
+def test_hidpi_figure_has_twice_the_pixels_of_its_page_width_and_closes_the_figure():
+    fig = plt.figure(figsize=(3, 2), dpi=100)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    sharp = plotting.HiDPIFigure(fig)
+    assert not plt.fignum_exists(fig.number)
+    png, metadata = sharp._repr_png_()
+    pixels_wide, pixels_high = Image.open(io.BytesIO(png)).size
+    assert abs(pixels_wide - 2 * sharp.width) <= 1 and abs(pixels_high - 2 * sharp.height) <= 1
+    assert metadata == {"width": sharp.width}
+    assert 250 < sharp.width <= 300  # 3 inches at 100 dpi, trimmed to what is drawn
+
+
+def test_hidpi_figure_rejects_a_fractional_scale():
+    fig = plt.figure()
+    with pytest.raises(ValueError, match="`scale` must be a whole number"):
+        plotting.HiDPIFigure(fig, scale=1.5)
+    plt.close(fig)
+
+
+def test_hidpi_figure_shows_itself_in_colab_only(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    plotting.HiDPIFigure(plt.figure(figsize=(1, 1)))
+    assert shown == []
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    sharp = plotting.HiDPIFigure(plt.figure(figsize=(1, 1)))
+    assert shown == [sharp]
