@@ -23,6 +23,11 @@ LATIN = re.compile(r"[A-Za-z]")
 TAG = re.compile(r"<[^>]+>")
 # Paragraphs and table cells of the bilingual pages, with their inner HTML.
 BLOCK = re.compile(r"<(p|td|th)>(.*?)</\1>", re.DOTALL)
+# sphinx-exercise titles its boxes from the one Sphinx language (English); the
+# Chinese pages get their own words. Its catalogue has Simplified Chinese only.
+EXERCISE_TITLE = re.compile(r'(<p class="admonition-title">(?:Solution to)?(?:<a [^>]*>)?\s*)Exercise\b')
+SOLUTION_TITLE = re.compile(r'(<p class="admonition-title">)Solution to(<a |$)', re.MULTILINE)
+EXERCISE_SUBTITLE = re.compile(r"練習 \((.*?)\)(</a>|</p>)")
 
 
 def edition(pagename):
@@ -64,6 +69,13 @@ def mark_chinese_blocks(body):
     return BLOCK.sub(mark, body)
 
 
+def translate_exercises(body):
+    """The Chinese words for sphinx-exercise's "Exercise" and "Solution to" titles."""
+    body = EXERCISE_TITLE.sub(r"\1練習", body)
+    body = EXERCISE_SUBTITLE.sub(r"練習（\1）\2", body)
+    return SOLUTION_TITLE.sub(r"\1解答：\2", body)
+
+
 def add_language(app, pagename, templatename, context, doctree):
     """Set this page's language, its alternates and its switcher."""
     docnames = app.env.found_docs
@@ -71,6 +83,8 @@ def add_language(app, pagename, templatename, context, doctree):
     context["language"] = HTML_LANG[lang or "en"]
     if lang is None and "body" in context:
         context["body"] = mark_chinese_blocks(context["body"])
+    if lang == "zh-tw" and "body" in context:
+        context["body"] = translate_exercises(context["body"])
 
     pair = twin(pagename, docnames)
     if pair is not None:

@@ -57,3 +57,14 @@ def test_the_glossary_terms_are_whole_words_for_the_search():
     assert search.stem("Convolutions") == search.stem("convolution") == "convolut"
     # What the search page's Porter stemmer makes of a query (Snowball's English gives "rough").
     assert search.stem("roughly") == "roughli"
+
+
+def test_exercise_titles_in_chinese():
+    """sphinx-exercise titles come from the one Sphinx language; the Chinese pages get their own."""
+    body = ('<p class="admonition-title">Exercise (1 · 先預測，再執行)</p>\n'
+            '<p class="admonition-title">Solution to<a class="reference internal" href="#ex-zh-03-1">'
+            ' Exercise (1 · 先預測，再執行)</a></p>')
+    assert editions.translate_exercises(body) == (
+        '<p class="admonition-title">練習（1 · 先預測，再執行）</p>\n'
+        '<p class="admonition-title">解答：<a class="reference internal" href="#ex-zh-03-1">'
+        ' 練習（1 · 先預測，再執行）</a></p>')
