@@ -8,7 +8,7 @@ from keras import ops
 from attention_reference import local_self_attention
 from conftest import assert_input_gradient_matches, value_and_input_grad
 from involution.attention import LocalSelfAttention
-from involution.layers import _aggregation, _pad_same
+from involution.aggregation import aggregate
 
 
 def reference(layer, x):
@@ -105,9 +105,7 @@ def test_attention_is_an_involution_kernel(shape, k, s, heads, d):
     rng = np.random.default_rng(3)
     layer = make_layer(shape, rng, kernel_size=k, strides=s, heads=heads, dilation_rate=d)
     x = rng.normal(size=shape).astype("float32")
-    geometry = (layer.kernel_size, layer.strides, layer.dilation_rate)
-    padded, _ = _pad_same(layer.value(x), *geometry)
-    involution = _aggregation(*geometry, heads)(padded, layer.attention(x))
+    involution = aggregate(layer.value(x), layer.attention(x), layer.geometry)
     np.testing.assert_allclose(numpy(involution), numpy(layer(x)), atol=1e-6)
     np.testing.assert_allclose(numpy(involution), reference(layer, x)[0], atol=1e-4, rtol=1e-4)
 
