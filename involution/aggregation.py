@@ -154,7 +154,7 @@ def forward(padded, kernel, geometry):
 
 
 def kernel_gradient(padded, kernel, upstream, geometry):
-    """The gradient with respect to the kernel: each tap's window times upstream, summed per group."""
+    """The gradient with respect to the kernel: each tap's window times upstream, per group."""
     grouped = _grouped_shape(padded, kernel, geometry.groups)
     upstream = ops.reshape(upstream, grouped)
     return ops.stack(
@@ -225,7 +225,7 @@ def gradients(padded, kernel, upstream, geometry, input_gradient):
             kernel_gradient(padded, kernel, upstream, geometry))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def aggregation(geometry, input_gradient=None):
     """``f(padded, kernel)``: :func:`forward` with a gradient that stores nothing new.
 

@@ -38,7 +38,7 @@ def affinities(query, keys, geometry):
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fused_affinities(geometry):
     """:func:`affinities` for one geometry, compiled once (see ``aggregation.fused``)."""
     return fused(functools.partial(affinities, geometry=geometry))

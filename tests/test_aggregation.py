@@ -1,4 +1,7 @@
-"""The engine: forward pass and both gradients against the NumPy reference, both input-gradient forms."""
+"""The engine: its forward pass and both gradients against the NumPy reference.
+
+Both input-gradient forms run on every backend, eager and compiled.
+"""
 
 import math
 

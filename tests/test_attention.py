@@ -7,8 +7,8 @@ from keras import ops
 
 from attention_reference import local_self_attention
 from conftest import assert_input_gradient_matches, value_and_input_grad
-from involution.attention import LocalSelfAttention
 from involution.aggregation import aggregate
+from involution.attention import LocalSelfAttention
 
 
 def reference(layer, x):
@@ -248,3 +248,17 @@ def test_bad_arguments_name_argument_and_value(kwargs, message):
 def test_bad_inputs_fail_at_build_with_a_clear_message(shape, message):
     with pytest.raises(ValueError, match=message):
         LocalSelfAttention(3, heads=4)(keras.Input(shape[1:]))
+
+
+def test_eager_calls_do_not_retrace(caplog):
+    """The affinities and the aggregation are compiled once per geometry, not once per call."""
+    import logging
+
+    layer = LocalSelfAttention(3, heads=2)
+    x = np.random.default_rng(0).normal(size=(1, 8, 8, 4)).astype("float32")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(8):
+            layer(x)
+        for _ in range(3):
+            LocalSelfAttention(3, heads=2)(x)
+    assert "retracing" not in caplog.text
