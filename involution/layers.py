@@ -65,11 +65,6 @@ class Involution(keras.layers.Layer):
         self.dilation_rate = pair(dilation_rate, "dilation_rate")
         self.return_kernel = boolean(return_kernel, "return_kernel")
 
-    @property
-    def geometry(self):
-        """Where this layer's taps fall, one kernel per group."""
-        return Geometry(self.kernel_size, self.strides, self.dilation_rate, self.groups)
-
     def build(self, input_shape):
         channels = grouped_channels(self.name, input_shape, self.groups, "groups")
         self.input_spec = keras.layers.InputSpec(ndim=4, axes={-1: channels})
@@ -119,7 +114,8 @@ class Involution(keras.layers.Layer):
         ``kernel`` has the layout of :meth:`generate_kernel`, ``(batch, H', W',
         G, K_h * K_w)``; any such tensor will do, attention weights included.
         """
-        return aggregate(inputs, kernel, self.geometry)
+        geometry = Geometry(self.kernel_size, self.strides, self.dilation_rate, self.groups)
+        return aggregate(inputs, kernel, geometry)
 
     def compute_output_shape(self, input_shape):
         channels = grouped_channels(self.name, input_shape, self.groups, "groups")

@@ -10,7 +10,7 @@ import pytest
 from keras import ops
 
 import reference
-from conftest import compile_fn, value_and_input_grad
+from conftest import compile_fn, finite_difference, value_and_input_grad
 from involution.aggregation import (
     INPUT_GRADIENTS,
     Geometry,
@@ -24,17 +24,6 @@ CASES = [  # shape, kernel_size, strides, dilation, groups
     ((2, 7, 5, 2), (3, 2), (2, 1), (1, 1), 1),
     ((1, 7, 7, 3), (2, 3), (2, 3), (2, 1), 3),
 ]
-
-
-def finite_difference(loss, array, eps=1e-4):
-    """The central finite difference of ``loss`` (float64 NumPy) at every entry of ``array``."""
-    array = array.astype(np.float64)
-    grad = np.zeros(array.shape)
-    for idx in np.ndindex(array.shape):
-        step = np.zeros(array.shape)
-        step[idx] = eps
-        grad[idx] = (loss(array + step) - loss(array - step)) / (2 * eps)
-    return grad
 
 
 def setup(shape, kernel_size, strides, dilation, groups, seed=0):
