@@ -8,7 +8,7 @@ from keras import ops
 from attention_reference import local_self_attention
 from conftest import assert_input_gradient_matches, value_and_input_grad
 from involution.aggregation import aggregate
-from involution.attention import LocalSelfAttention
+from involution.attention import GlobalSelfAttention, LocalSelfAttention
 
 
 def reference(layer, x):
@@ -262,3 +262,22 @@ def test_eager_calls_do_not_retrace(caplog):
         for _ in range(3):
             LocalSelfAttention(3, heads=2)(x)
     assert "retracing" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "shape,message",
+    [
+        ((None, 8, 8, 6), r"divisible by `heads`.*channels=6, heads=4"),
+        ((None, 8, 8), r"4D input.*input_shape=\(None, 8, 8\)"),
+    ],
+)
+def test_global_attention_checks_inputs_as_the_local_layers_do(shape, message):
+    with pytest.raises(ValueError, match=message):
+        GlobalSelfAttention(heads=4)(keras.Input(shape[1:]))
+
+
+@pytest.mark.parametrize("layer", [LocalSelfAttention(3, heads=2), GlobalSelfAttention(heads=2)])
+def test_a_built_layer_refuses_other_channels(layer):
+    layer(np.zeros((1, 6, 6, 8), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 8"):
+        layer(np.zeros((1, 6, 6, 4), "float32"))
