@@ -11,7 +11,7 @@ SMOKE_OUT := _build/smoke
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book book-smoke test test-package test-notebooks check-notebooks check-workflows test-site test-browser install install-test clean
+.PHONY: book book-smoke test lint test-package test-notebooks check-notebooks check-workflows test-site test-browser install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ book-smoke: install
 	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
 	  $(BIN)/jupyter-book build . --all $(BOOK_FLAGS) --path-output $(SMOKE_OUT)
 
-test: test-package check-notebooks test-notebooks check-workflows test-site
+test: lint test-package check-notebooks test-notebooks check-workflows test-site
+
+## Style, import order, pyflakes and bugbear over the package, tests and benchmarks (pyproject.toml).
+lint: install-test
+	$(BIN)/ruff check .
 
 ## The package's tests, once per Keras backend.
 test-package: install-test

@@ -1,11 +1,38 @@
-"""Command line: ``python -m involution train --model conv|involution --epochs 20``."""
+"""Command line: ``python -m involution train --model NAME``, for every model the book trains."""
 
 import argparse
+import contextlib
+import dataclasses
 import functools
+import os
 import sys
 
-from involution import data, training
-from involution.models import MODELS
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Send file descriptor 2 to /dev/null for the duration, Python's errors included.
+
+    TensorFlow's C++ libraries print start-up messages (oneDNN, CUDA) while they
+    load, before ``TF_CPP_MIN_LOG_LEVEL`` takes effect; they are not for this
+    tool's users. A failed import still shows its traceback, printed after.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+# Before Keras imports TensorFlow, so that its later C++ messages stay quiet too.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+with _quiet_native_stderr():
+    import keras  # noqa: F401  (imports the backend, TensorFlow by default)
+
+from involution import data, experiments  # noqa: E402
 
 
 def _positive(text):
@@ -13,6 +40,16 @@ def _positive(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
     return value
+
+
+def _experiment_table():
+    lines = ["experiments (the book's settings are the defaults):"]
+    for name, e in experiments.EXPERIMENTS.items():
+        schedule = "fixed rate" if e.schedule is None else (
+            f"{e.schedule}, {e.warmup_epochs} warm-up epoch(s)")
+        lines.append(f"  {name:14} {e.description}; {e.epochs} epochs, batch {e.batch_size}, "
+                     f"Adam {e.learning_rate:g}, {schedule}")
+    return "\n".join(lines)
 
 
 def parser():
@@ -25,22 +62,32 @@ def parser():
         "train",
         help="train a model on CIFAR-10 and print its test accuracy",
         description=(
-            "Train one of the book's CIFAR-10 classifiers, printing one line per epoch "
-            "and a summary. Data: the .npz named by INVOLUTION_DATA, else Keras's "
-            "download. INVOLUTION_SMOKE=1 trains on a small slice for 1 epoch."
+            "Train one of the book's CIFAR-10 classifiers with the book's settings, "
+            "printing one line per epoch and a summary. Data: the .npz named by "
+            "INVOLUTION_DATA, else Keras's download. INVOLUTION_SMOKE=1 trains on a "
+            "small slice for 1 epoch."
         ),
+        epilog=_experiment_table(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     train.add_argument(
-        "--model", choices=sorted(MODELS), required=True,
-        help="conv: the seed's CNN; involution: the seed's involution network",
+        "--model", choices=list(experiments.EXPERIMENTS), required=True,
+        help="the experiment to train (listed below)",
     )
     train.add_argument(
-        "--epochs", type=_positive, default=20,
-        help="passes over the training set (default 20; 1 in the smoke profile)",
+        "--epochs", type=_positive,
+        help="passes over the training set (default: the experiment's; 1 in the smoke profile)",
     )
-    train.add_argument("--batch-size", type=_positive, default=256, help="default 256")
+    train.add_argument("--batch-size", type=_positive, help="default: the experiment's")
     train.add_argument(
-        "--learning-rate", type=float, default=1e-3, help="Adam's step size (default 0.001)"
+        "--learning-rate", type=float, help="Adam's (peak) step size; default: the experiment's"
+    )
+    train.add_argument(
+        "--schedule", choices=("fixed", "cosine"),
+        help="learning-rate schedule; default: the experiment's",
+    )
+    train.add_argument(
+        "--warmup-epochs", type=int, help="epochs of warm-up with --schedule cosine"
     )
     train.add_argument(
         "--seed", type=int, default=42, help="seed for weights and shuffling (default 42)"
@@ -56,6 +103,20 @@ def parser():
     return p
 
 
+def _experiment(args):
+    """The named experiment, with the settings given on the command line."""
+    overrides = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "learning_rate": args.learning_rate,
+        "warmup_epochs": args.warmup_epochs,
+    }
+    changed = {k: v for k, v in overrides.items() if v is not None}
+    if args.schedule is not None:
+        changed["schedule"] = None if args.schedule == "fixed" else args.schedule
+    return dataclasses.replace(experiments.get(args.model), **changed)
+
+
 def main(argv=None):
     args = parser().parse_args(argv)
     try:
@@ -63,19 +124,15 @@ def main(argv=None):
     except (data.DataError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    epochs = data.epochs_for(args.epochs)
+    experiment = _experiment(args)
     print(
-        f"training '{args.model}' on {len(dataset.x_train):,} images "
-        f"({dataset.profile} profile) for {epochs} epoch(s)",
+        f"training '{experiment.name}' on {len(dataset.x_train):,} images "
+        f"({dataset.profile} profile) for {experiment.epochs_for(dataset.profile)} epoch(s)",
         flush=True,
     )
-    run = training.train(
-        MODELS[args.model],
+    run = experiment.train(
         dataset,
-        epochs,
         seed=args.seed,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
         cache=not args.no_cache,
         cache_dir=args.cache_dir,
         print_fn=functools.partial(print, flush=True),

@@ -7,19 +7,41 @@ small network. So the layer builds the weights and hands them to the very
 aggregation that :class:`~involution.layers.Involution` uses.
 """
 
+import functools
+
 import keras
 from keras import ops
 
-from involution.layers import (
-    _aggregation,
-    _fused,
-    _grouped_channels,
-    _pad_same,
-    _pair,
-    _positive_int,
-    _strided_shape,
+from involution.aggregation import (
+    Geometry,
+    aggregate,
     average_pool_same,
+    fused,
+    pad_same,
+    strided_shape,
+    windows,
 )
+from involution.validation import boolean, grouped_channels, pair, positive_int
+
+
+def affinities(query, keys, geometry):
+    """Query-key dot products, ``(batch, H', W', heads, K_h * K_w)``, one tap at a time.
+
+    ``query`` is ``(batch, H', W', heads, key_dim)``; ``keys`` are padded by
+    :func:`~involution.aggregation.pad_same`. Built from shifted slices of the
+    keys, so no (H', W', K*K, channels) tensor of neighbourhoods is stored.
+    """
+    return ops.stack(
+        [ops.sum(query * ops.reshape(k, ops.shape(query)), axis=-1)
+         for k in windows(keys, geometry, ops.shape(query)[1:3])],
+        axis=-1,
+    )
+
+
+@functools.cache
+def _fused_affinities(geometry):
+    """:func:`affinities` for one geometry, compiled once (see ``aggregation.fused``)."""
+    return fused(functools.partial(affinities, geometry=geometry))
 
 
 @keras.saving.register_keras_serializable(package="involution")
@@ -46,6 +68,15 @@ class LocalSelfAttention(keras.layers.Layer):
     Output: ``(batch, ceil(height / s_h), ceil(width / s_w), channels)``, the
     geometry of ``Conv2D(padding="same")``. Taps that fall in the padding get
     attention weight exactly zero.
+
+    Example:
+
+    >>> x = keras.random.normal((2, 16, 16, 32))
+    >>> tuple(LocalSelfAttention(7, heads=4)(x).shape)
+    (2, 16, 16, 32)
+    >>> y, weights = LocalSelfAttention(3, strides=2, return_attention=True)(x)
+    >>> tuple(weights.shape)
+    (2, 8, 8, 3, 3, 1)
     """
 
     def __init__(
@@ -60,24 +91,22 @@ class LocalSelfAttention(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.strides = _pair(strides, "strides")
-        self.heads = _positive_int(heads, "heads")
-        self.key_dim = None if key_dim is None else _positive_int(key_dim, "key_dim")
-        self.dilation_rate = _pair(dilation_rate, "dilation_rate")
-        for name, value in [
-            ("relative_position", relative_position),
-            ("return_attention", return_attention),
-        ]:
-            if not isinstance(value, bool):
-                raise ValueError(
-                    f"`{name}` must be True or False. Received: {name}={value!r}"
-                )
-        self.relative_position = relative_position
-        self.return_attention = return_attention
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        self.strides = pair(strides, "strides")
+        self.heads = positive_int(heads, "heads")
+        self.key_dim = None if key_dim is None else positive_int(key_dim, "key_dim")
+        self.dilation_rate = pair(dilation_rate, "dilation_rate")
+        self.relative_position = boolean(relative_position, "relative_position")
+        self.return_attention = boolean(return_attention, "return_attention")
+
+    @property
+    def geometry(self):
+        """Where this layer's taps fall, one group per head."""
+        return Geometry(self.kernel_size, self.strides, self.dilation_rate, self.heads)
 
     def build(self, input_shape):
-        channels = _grouped_channels(self.name, input_shape, self.heads, "heads")
+        channels = grouped_channels(self.name, input_shape, self.heads, "heads")
+        self.input_spec = keras.layers.InputSpec(ndim=4, axes={-1: channels})
         self._key_dim = self.key_dim or channels // self.heads
         sublayer = dict(kernel_size=1, use_bias=False, dtype=self.dtype_policy)
         width = self.heads * self._key_dim
@@ -93,16 +122,6 @@ class LocalSelfAttention(keras.layers.Layer):
                 initializer=keras.initializers.RandomNormal(stddev=self._key_dim**-0.5),
             )
 
-    def _windows(self, padded, out_size):
-        """The slice of ``padded`` under each tap of every output position, in tap order."""
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.strides, self.dilation_rate
-        rows, cols = (out_size[0] - 1) * sh + 1, (out_size[1] - 1) * sw + 1
-        return [
-            padded[:, ki * dh : ki * dh + rows : sh, kj * dw : kj * dw + cols : sw, :]
-            for ki in range(kh)
-            for kj in range(kw)
-        ]
-
     def attention(self, inputs):
         """Attention weights, ``(batch, H', W', heads, K_h * K_w)``, tap ``ki * K_w + kj``.
 
@@ -110,28 +129,19 @@ class LocalSelfAttention(keras.layers.Layer):
         one tap at a time from shifted slices of the padded keys, so no
         (H', W', K*K, channels) tensor of neighbourhoods is ever stored.
         """
-        geometry = (self.kernel_size, self.strides, self.dilation_rate)
+        geometry, window = self.geometry, (self.kernel_size, self.strides, self.dilation_rate)
         x = inputs if self.strides == (1, 1) else average_pool_same(inputs, self.strides)
         query = self.query(x) * self._key_dim**-0.5
         by_head = tuple(ops.shape(query)[:-1]) + (self.heads, self._key_dim)
         query = ops.reshape(query, by_head)
-        keys, out_size = _pad_same(self.key(inputs), *geometry)
-
-        @_fused
-        def affinities(query, keys):
-            return ops.stack(
-                [ops.sum(query * ops.reshape(k, ops.shape(query)), axis=-1)
-                 for k in self._windows(keys, out_size)],
-                axis=-1,
-            )
-
-        logits = affinities(query, keys)
+        keys, out_size = pad_same(self.key(inputs), *window)
+        logits = _fused_affinities(geometry)(query, keys)
         if self.relative_position:
             embedding = ops.reshape(self.relative_embedding, (-1, self.heads, self._key_dim))
             logits = logits + ops.einsum("bhwnd,tnd->bhwnt", query, embedding)
         # 1 where a tap is inside the image, 0 in the padding: (1, H', W', 1, K*K).
-        inside, _ = _pad_same(ops.ones_like(inputs[:1, :, :, :1]), *geometry)
-        inside = ops.stack(self._windows(inside, out_size), axis=-1)
+        inside, _ = pad_same(ops.ones_like(inputs[:1, :, :, :1]), *window)
+        inside = ops.stack(windows(inside, geometry, out_size), axis=-1)
         # A finite floor keeps the softmax free of NaN even where every tap is
         # padding (possible with dilation); the product makes those weights 0.
         floor = -3e4 if keras.backend.standardize_dtype(logits.dtype) == "float16" else -1e9
@@ -140,9 +150,7 @@ class LocalSelfAttention(keras.layers.Layer):
 
     def call(self, inputs):
         attention = self.attention(inputs)
-        geometry = (self.kernel_size, self.strides, self.dilation_rate)
-        values, _ = _pad_same(self.value(inputs), *geometry)
-        outputs = _aggregation(*geometry, self.heads)(values, attention)
+        outputs = aggregate(self.value(inputs), attention, self.geometry)
         if not self.return_attention:
             return outputs
         kh, kw = self.kernel_size
@@ -150,8 +158,8 @@ class LocalSelfAttention(keras.layers.Layer):
         return outputs, ops.transpose(attention, (0, 1, 2, 4, 5, 3))
 
     def compute_output_shape(self, input_shape):
-        channels = _grouped_channels(self.name, input_shape, self.heads, "heads")
-        outputs = _strided_shape(input_shape, self.strides, channels)
+        channels = grouped_channels(self.name, input_shape, self.heads, "heads")
+        outputs = strided_shape(input_shape, self.strides, channels)
         if not self.return_attention:
             return outputs
         return outputs, (*outputs[:3], *self.kernel_size, self.heads)
@@ -177,22 +185,23 @@ class GlobalSelfAttention(keras.layers.Layer):
     The yardstick for :class:`LocalSelfAttention`: the same heads and widths,
     but each position attends to the whole image, so time and memory grow with
     the square of the number of positions. Input and output:
-    ``(batch, height, width, channels)``.
+    ``(batch, height, width, channels)``, channels divisible by ``heads``.
+
+    Example:
+
+    >>> x = keras.random.normal((2, 8, 8, 16))
+    >>> tuple(GlobalSelfAttention(heads=2)(x).shape)
+    (2, 8, 8, 16)
     """
 
     def __init__(self, heads=1, key_dim=None, **kwargs):
         super().__init__(**kwargs)
-        self.heads = _positive_int(heads, "heads")
-        self.key_dim = None if key_dim is None else _positive_int(key_dim, "key_dim")
+        self.heads = positive_int(heads, "heads")
+        self.key_dim = None if key_dim is None else positive_int(key_dim, "key_dim")
 
     def build(self, input_shape):
-        channels = input_shape[-1]
-        if len(input_shape) != 4 or channels is None or channels % self.heads:
-            raise ValueError(
-                f"Layer '{self.name}' expects (batch, height, width, channels) with "
-                f"channels divisible by `heads`. Received: input_shape="
-                f"{tuple(input_shape)}, heads={self.heads}"
-            )
+        channels = grouped_channels(self.name, input_shape, self.heads, "heads")
+        self.input_spec = keras.layers.InputSpec(ndim=4, axes={-1: channels})
         self.attention = keras.layers.MultiHeadAttention(
             self.heads, self.key_dim or channels // self.heads, name="attention",
             dtype=self.dtype_policy,
@@ -206,6 +215,7 @@ class GlobalSelfAttention(keras.layers.Layer):
         return ops.reshape(self.attention(sequence, sequence), (batch, height, width, channels))
 
     def compute_output_shape(self, input_shape):
+        grouped_channels(self.name, input_shape, self.heads, "heads")
         return tuple(input_shape)
 
     def get_config(self):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import keras
 
+from involution.validation import pair
+
 
 @dataclass(frozen=True)
 class Cost:
@@ -16,10 +18,24 @@ class Cost:
     multiply_adds: int  # per image
 
 
+def _positions(height, width, strides):
+    """Output positions of a "same" layer: ``ceil(H / s_h) * ceil(W / s_w)``."""
+    sh, sw = pair(strides, "strides")
+    return math.ceil(height / sh) * math.ceil(width / sw)
+
+
+def _taps(kernel_size):
+    kh, kw = pair(kernel_size, "kernel_size")
+    return kh * kw
+
+
 def conv2d_cost(height, width, in_channels, out_channels, kernel_size, strides=1, bias=True):
-    """``Conv2D(out_channels, kernel_size, strides, padding="same")`` on an H x W x C_in input."""
-    out = math.ceil(height / strides) * math.ceil(width / strides)
-    per_position = kernel_size * kernel_size * in_channels * out_channels
+    """``Conv2D(out_channels, kernel_size, strides, padding="same")`` on an H x W x C_in input.
+
+    ``kernel_size`` and ``strides``: ints or (rows, columns) pairs, as the layers take them.
+    """
+    out = _positions(height, width, strides)
+    per_position = _taps(kernel_size) * in_channels * out_channels
     return Cost(
         weights=per_position + (out_channels if bias else 0),
         multiply_adds=out * per_position,
@@ -33,9 +49,9 @@ def involution_cost(height, width, channels, kernel_size, groups=1, reduction_ra
     and the 1x1 span convolution with bias. Multiply-adds: the two 1x1
     convolutions at every output position plus the K x K x C aggregation.
     """
-    out = math.ceil(height / strides) * math.ceil(width / strides)
+    out = _positions(height, width, strides)
     hidden = max(channels // reduction_ratio, 1)
-    taps = kernel_size * kernel_size
+    taps = _taps(kernel_size)
     weights = channels * hidden + 4 * hidden + hidden * taps * groups + taps * groups
     per_position = channels * hidden + hidden * taps * groups + taps * channels
     return Cost(weights=weights, multiply_adds=out * per_position)
@@ -51,8 +67,8 @@ def local_attention_cost(height, width, channels, kernel_size, heads=1, key_dim=
     position terms) per head, and the K x K x C aggregation.
     """
     key_dim = key_dim or channels // heads
-    out = math.ceil(height / strides) * math.ceil(width / strides)
-    taps, width_qk = kernel_size * kernel_size, heads * key_dim
+    out = _positions(height, width, strides)
+    taps, width_qk = _taps(kernel_size), heads * key_dim
     embedding = taps * width_qk if relative_position else 0
     weights = 2 * channels * width_qk + channels * channels + embedding
     per_output = channels * width_qk + taps * width_qk + embedding + taps * channels
@@ -75,7 +91,7 @@ def global_attention_cost(height, width, channels, heads=1, key_dim=None):
 
 
 def model_multiply_adds(model):
-    """Multiply-adds per image of a functional model's convolutions, involutions, attention and dense layers.
+    """Multiply-adds per image of a model's convolutions, involutions, attention and dense layers.
 
     The layers that dominate the cost; normalization, pooling, activations and
     additions are left out, as is customary when counting a network's FLOPs.
@@ -98,13 +114,13 @@ def model_multiply_adds(model):
             total += shape[-1] * layer.units
         elif isinstance(layer, Involution):
             total += involution_cost(
-                *shape[1:], layer.kernel_size[0], groups=layer.groups,
-                reduction_ratio=layer.reduction_ratio, strides=layer.strides[0],
+                *shape[1:], layer.kernel_size, groups=layer.groups,
+                reduction_ratio=layer.reduction_ratio, strides=layer.strides,
             ).multiply_adds
         elif isinstance(layer, LocalSelfAttention):
             total += local_attention_cost(
-                *shape[1:], layer.kernel_size[0], heads=layer.heads, key_dim=layer.key_dim,
-                strides=layer.strides[0], relative_position=layer.relative_position,
+                *shape[1:], layer.kernel_size, heads=layer.heads, key_dim=layer.key_dim,
+                strides=layer.strides, relative_position=layer.relative_position,
             ).multiply_adds
     return total
 

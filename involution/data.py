@@ -7,8 +7,9 @@ from functools import cached_property
 
 import numpy as np
 
+from involution import settings
+
 DATA_ENV = "INVOLUTION_DATA"
-SMOKE_ENV = "INVOLUTION_SMOKE"
 
 CLASS_NAMES = {
     "en": (
@@ -17,11 +18,6 @@ CLASS_NAMES = {
     ),
     "zh-tw": ("飛機", "汽車", "鳥", "貓", "鹿", "狗", "青蛙", "馬", "船", "卡車"),
 }
-
-# The smoke profile: enough images per class for every code path to run in seconds.
-SMOKE_TRAIN_PER_CLASS = 50
-SMOKE_TEST_PER_CLASS = 20
-SMOKE_EPOCHS = 1
 
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -38,19 +34,6 @@ def class_names(language="en"):
         raise ValueError(
             f"Unknown language {language!r}; choose one of {sorted(CLASS_NAMES)}."
         ) from None
-
-
-def profile():
-    """"smoke" when ``INVOLUTION_SMOKE`` is set to 1/true/yes, else "full"."""
-    value = os.environ.get(SMOKE_ENV, "").strip().lower()
-    if value in ("", "0", "false", "no"):
-        return "full"
-    if value in ("1", "true", "yes"):
-        return "smoke"
-    raise ValueError(
-        f"{SMOKE_ENV}={os.environ[SMOKE_ENV]!r} is not understood; set it to 1 for "
-        "the smoke profile or unset it for the full one."
-    )
 
 
 def _load_npz(path):
@@ -135,14 +118,16 @@ def _per_class(labels, per_class):
 
 
 def load_dataset(profile_name=None):
-    """CIFAR-10 scaled to [0, 1]; in the smoke profile, a small class-balanced slice."""
-    profile_name = profile_name or profile()
-    if profile_name not in ("full", "smoke"):
-        raise ValueError(f"profile must be 'full' or 'smoke', not {profile_name!r}")
+    """CIFAR-10 scaled to [0, 1]; in the smoke profile, a small class-balanced slice.
+
+    ``profile_name`` defaults to :func:`involution.settings.profile`; the
+    dataset carries it, and the epochs of an experiment follow it.
+    """
+    profile_name = settings.check_profile(profile_name or settings.profile())
     (x_train, y_train), (x_test, y_test) = load_cifar10()
     if profile_name == "smoke":
-        train = _per_class(y_train, SMOKE_TRAIN_PER_CLASS)
-        test = _per_class(y_test, SMOKE_TEST_PER_CLASS)
+        train = _per_class(y_train, settings.SMOKE_TRAIN_PER_CLASS)
+        test = _per_class(y_test, settings.SMOKE_TEST_PER_CLASS)
         x_train, y_train, x_test, y_test = (
             x_train[train], y_train[train], x_test[test], y_test[test]
         )
@@ -154,7 +139,3 @@ def load_dataset(profile_name=None):
         profile=profile_name,
     )
 
-
-def epochs_for(full_epochs):
-    """The epochs a run trains for: as asked in the full profile, 1 in the smoke one."""
-    return SMOKE_EPOCHS if profile() == "smoke" else full_epochs

@@ -1,4 +1,5 @@
-"""The book's models: the seed report's CNN and involution network."""
+"""The book's networks: the Keras example's CNN and involution network, RedNet and
+its ResNet twin, and the attention chapter's small networks."""
 
 import keras
 
@@ -16,7 +17,7 @@ def _head(x, num_classes):
 
 
 def conv_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
-    """The seed's CNN: three 3x3 convolutions (32, 64, 64), two max-pools, a dense head.
+    """The Keras example's CNN: three 3x3 convolutions (32, 64, 64), two max-pools, a dense head.
 
     319,178 parameters on 32x32x3 inputs; outputs logits.
     """
@@ -31,11 +32,11 @@ def conv_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
 
 
 def involution_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
-    """The seed's involution network: three 3x3 involutions on the 3 input channels.
+    """The Keras example's involution network: three 3x3 involutions on the 3 input channels.
 
     Same pooling and head as :func:`conv_classifier`. Each involution has
     reduction ratio 2 and one group, and returns its kernel as a second output
-    so that :func:`kernel_model` can show it. 13,077 parameters: the seed's
+    so that :func:`kernel_model` can show it. 13,077 parameters: the example's
     13,080 less the bias of each kernel-generating 1x1 reduction, which the
     BatchNormalization right after it cancels.
     """
@@ -147,9 +148,8 @@ def bottleneck_block(
     that :func:`kernel_model` finds it), ``"conv"`` ResNet's 3x3 convolution.
     A block with ``strides`` > 1 average-pools its input first, for the
     residual branch and the shortcut alike (ResNet-D pools the shortcut too,
-    so that it sees every pixel). RedNet strides the involution instead; on a
-    CPU that costs about three times as much, since the strided layer
-    computes its gradient at the input's resolution. The shortcut is
+    so that it sees every pixel). RedNet strides the involution instead,
+    which then computes its gradient at the input's resolution. The shortcut is
     projected by a 1x1 convolution when the number of channels changes.
     """
     def norm(y, suffix, relu=True):
@@ -213,8 +213,8 @@ def rednet_classifier(
 ):
     """A RedNet for CIFAR-10: ResNet bottlenecks whose 3x3 convolution is an involution.
 
-    A stride-2 3x3 convolution is the stem: on a 2-core CPU full resolution
-    costs more than it returns. ``stages`` lists the blocks per stage; stage
+    A stride-2 3x3 convolution is the stem, so that every later layer works
+    on a quarter of the positions. ``stages`` lists the blocks per stage; stage
     ``s`` has ``width * 2**(s-1)`` bottleneck channels and 4 times as many
     outputs, and halves the resolution from the second stage on.
     ``kernel_size``, ``group_channels`` (channels sharing a kernel) and
@@ -238,6 +238,3 @@ def resnet_classifier(
     return _residual_classifier(
         "conv", "resnet_classifier", input_shape, num_classes, stages, width, augment
     )
-
-
-MODELS = {"conv": conv_classifier, "involution": involution_classifier}

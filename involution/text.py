@@ -1,7 +1,9 @@
 """Words that appear in the book's outputs (figure titles, axis labels, table headers).
 
 Notebook code is the same in both editions; it names the edition's language once
-and every label comes from here, so the editions cannot drift apart.
+and takes every label from here, keyed by that language, so the editions cannot
+drift apart. The CIFAR-10 class names are the one exception: they live with the
+data, in :func:`involution.data.class_names`.
 """
 
 LANGUAGES = ("en", "zh-tw")

@@ -4,31 +4,18 @@ The book trains each model once: both language editions and every rebuild load
 the cached weights, keyed by everything that changes the result.
 """
 
-import hashlib
-import inspect
 import json
 import math
-import os
-import shutil
 import statistics
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import keras
 
-from involution import attention, layers
+from involution import aggregation, attention, layers, settings, validation
 
-CACHE_ENV = "INVOLUTION_CACHE"
-
-
-def default_cache_dir():
-    """``$INVOLUTION_CACHE``, else ``$XDG_CACHE_HOME/involution`` (``~/.cache/involution``)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "involution"
+# Every module whose source decides what the layers compute.
+LAYER_MODULES = (validation, aggregation, layers, attention)
 
 
 @dataclass
@@ -59,9 +46,12 @@ class _EpochLog(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
         logs = logs or {}
         # loss first, then the metrics; training before validation
-        order = sorted(logs, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss", k))
+        order = sorted(
+            logs, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss", k)
+        )
         metrics = "  ".join(f"{k} {logs[k]:.4f}" for k in order)
-        line = f"epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs}  {metrics}  {self.seconds[-1]:.1f}s"
+        counter = f"{epoch + 1:>{len(str(self.epochs))}}/{self.epochs}"
+        line = f"epoch {counter}  {metrics}  {self.seconds[-1]:.1f}s"
         self.lines.append(line)
         self.print_fn(line)
 
@@ -80,14 +70,12 @@ def cache_key(model, dataset, epochs, seed, batch_size):
     """A hash of everything that determines a training run's outcome.
 
     ``model`` must be compiled: its optimizer and loss settings are part of the
-    key, and so is the layers' source, so a change to how involution or attention
-    computes trains again.
+    key, and so is the source of :data:`LAYER_MODULES`, so a change to how
+    involution or attention computes trains again.
     """
     description = {
         "architecture": _architecture(model),
-        "layer_code": hashlib.sha256(
-            "".join(inspect.getsource(m) for m in (layers, attention)).encode()
-        ).hexdigest(),
+        "layer_code": settings.source_digest(*LAYER_MODULES),
         "optimizer": _unnamed(model.optimizer.get_config()),
         "loss": keras.saving.serialize_keras_object(model.loss),
         "data": dataset.fingerprint,
@@ -95,10 +83,8 @@ def cache_key(model, dataset, epochs, seed, batch_size):
         "epochs": epochs,
         "seed": seed,
         "batch_size": batch_size,
-        "backend": keras.backend.backend(),
     }
-    text = json.dumps(description, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    return settings.content_key(description)
 
 
 def cosine_schedule(peak, steps, warmup_steps=0):
@@ -128,11 +114,11 @@ def train(
 ):
     """Build ``build_model()``, fit it on ``dataset`` and return a :class:`TrainingRun`.
 
-    Adam and sparse categorical cross-entropy on logits, as in the seed; the test
+    Adam and sparse categorical cross-entropy on logits, as in the Keras example; the test
     split is the validation data. With ``cache=True`` a run with the same model,
     data, epochs, profile, seed and settings is loaded instead of trained again.
 
-    ``schedule=None`` keeps ``learning_rate`` fixed, as the seed did;
+    ``schedule=None`` keeps ``learning_rate`` fixed, as the Keras example does;
     ``"cosine"`` (see :func:`cosine_schedule`) warms up to it linearly over
     ``warmup_epochs`` (at most half the run) and then decays it to zero by the
     last step, which lets a short run take large steps early and still settle.
@@ -154,7 +140,7 @@ def train(
         metrics=["accuracy"],
     )
     key = cache_key(model, dataset, epochs, seed, batch_size)
-    entry = Path(cache_dir or default_cache_dir()) / dataset.profile / f"{model.name}-{key}"
+    entry = settings.cache_path(dataset.profile, f"{model.name}-{key}", cache_dir)
     if cache and (entry / "run.json").is_file():
         record = json.loads((entry / "run.json").read_text())
         model.optimizer.build(model.trainable_variables)  # so its state loads too
@@ -197,15 +183,10 @@ def _run(model, record, from_cache):
 
 
 def _store(entry, model, record):
-    """Write the entry in a temporary folder, then move it in place in one step."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".staging-"))
-    try:
-        model.save_weights(staging / "model.weights.h5")
-        (staging / "run.json").write_text(json.dumps(record, indent=1))
-        if entry.exists():
-            shutil.rmtree(entry)
-        staging.rename(entry)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Write the weights and the record into the entry's folder, atomically."""
+    def write(folder):
+        folder.mkdir()
+        model.save_weights(folder / "model.weights.h5")
+        (folder / "run.json").write_text(json.dumps(record, indent=1))
 
+    settings.store_atomically(entry, write)

@@ -46,13 +46,24 @@ def involution(x, weights, kernel_size, strides, groups, dilation, epsilon=1e-3)
     hidden = (hidden - mean) / np.sqrt(var + epsilon) * gamma + beta
     hidden = np.maximum(hidden, 0)
     flat = hidden @ span_w[0, 0] + span_b  # (B, H', W', G*K*K), channel o = g*K*K + tap
-    oh, top = _same(h, kh, sh, dh)
-    ow, left = _same(w, kw, sw, dw)
+    oh, _ = _same(h, kh, sh, dh)
+    ow, _ = _same(w, kw, sw, dw)
     kernel = np.zeros((b, oh, ow, kh, kw, groups))
     for g in range(groups):
         for ki in range(kh):
             for kj in range(kw):
                 kernel[..., ki, kj, g] = flat[..., g * kh * kw + ki * kw + kj]
+    return aggregate(x, kernel, kernel_size, strides, dilation), kernel
+
+
+def aggregate(x, kernel, kernel_size, strides, dilation):
+    """Each output position's K x K neighbours weighted by its kernel (B, H', W', K_h, K_w, G)."""
+    x, kernel = np.asarray(x, np.float64), np.asarray(kernel, np.float64)
+    b, h, w, c = x.shape
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, strides, dilation
+    oh, top = _same(h, kh, sh, dh)
+    ow, left = _same(w, kw, sw, dw)
+    groups = kernel.shape[-1]
     y = np.zeros((b, oh, ow, c))
     group_of = np.arange(c) // (c // groups)  # contiguous channel blocks
     for i in range(oh):
@@ -64,4 +75,4 @@ def involution(x, weights, kernel_size, strides, groups, dilation, epsilon=1e-3)
                     if not (0 <= r < h and 0 <= q < w):
                         continue  # zero padding
                     y[:, i, j] += kernel[:, i, j, ki, kj][:, group_of] * x[:, r, q]
-    return y, kernel
+    return y

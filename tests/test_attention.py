@@ -7,8 +7,8 @@ from keras import ops
 
 from attention_reference import local_self_attention
 from conftest import assert_input_gradient_matches, value_and_input_grad
-from involution.attention import LocalSelfAttention
-from involution.layers import _aggregation, _pad_same
+from involution.aggregation import aggregate
+from involution.attention import GlobalSelfAttention, LocalSelfAttention
 
 
 def reference(layer, x):
@@ -105,9 +105,7 @@ def test_attention_is_an_involution_kernel(shape, k, s, heads, d):
     rng = np.random.default_rng(3)
     layer = make_layer(shape, rng, kernel_size=k, strides=s, heads=heads, dilation_rate=d)
     x = rng.normal(size=shape).astype("float32")
-    geometry = (layer.kernel_size, layer.strides, layer.dilation_rate)
-    padded, _ = _pad_same(layer.value(x), *geometry)
-    involution = _aggregation(*geometry, heads)(padded, layer.attention(x))
+    involution = aggregate(layer.value(x), layer.attention(x), layer.geometry)
     np.testing.assert_allclose(numpy(involution), numpy(layer(x)), atol=1e-6)
     np.testing.assert_allclose(numpy(involution), reference(layer, x)[0], atol=1e-4, rtol=1e-4)
 
@@ -250,3 +248,36 @@ def test_bad_arguments_name_argument_and_value(kwargs, message):
 def test_bad_inputs_fail_at_build_with_a_clear_message(shape, message):
     with pytest.raises(ValueError, match=message):
         LocalSelfAttention(3, heads=4)(keras.Input(shape[1:]))
+
+
+def test_eager_calls_do_not_retrace(caplog):
+    """The affinities and the aggregation are compiled once per geometry, not once per call."""
+    import logging
+
+    layer = LocalSelfAttention(3, heads=2)
+    x = np.random.default_rng(0).normal(size=(1, 8, 8, 4)).astype("float32")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(8):
+            layer(x)
+        for _ in range(3):
+            LocalSelfAttention(3, heads=2)(x)
+    assert "retracing" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "shape,message",
+    [
+        ((None, 8, 8, 6), r"divisible by `heads`.*channels=6, heads=4"),
+        ((None, 8, 8), r"4D input.*input_shape=\(None, 8, 8\)"),
+    ],
+)
+def test_global_attention_checks_inputs_as_the_local_layers_do(shape, message):
+    with pytest.raises(ValueError, match=message):
+        GlobalSelfAttention(heads=4)(keras.Input(shape[1:]))
+
+
+@pytest.mark.parametrize("layer", [LocalSelfAttention(3, heads=2), GlobalSelfAttention(heads=2)])
+def test_a_built_layer_refuses_other_channels(layer):
+    layer(np.zeros((1, 6, 6, 8), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 8"):
+        layer(np.zeros((1, 6, 6, 4), "float32"))

@@ -1,22 +1,31 @@
 """``python -m involution``: help, a real training run, and errors."""
 
+import os
 import subprocess
 import sys
 
 import pytest
 
+from helpers import write_npz
+from involution import experiments
 from involution.__main__ import main
-from test_data import write_npz
 
 
-def test_help_explains_every_option():
+def test_help_explains_every_option_and_experiment_without_tensorflows_chatter():
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     result = subprocess.run(
         [sys.executable, "-m", "involution", "train", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=env,
     )
-    for option in ("--model", "--epochs", "--batch-size", "--learning-rate", "--seed",
-                   "--no-cache", "--cache-dir", "INVOLUTION_DATA", "INVOLUTION_SMOKE"):
+    for option in ("--model", "--epochs", "--batch-size", "--learning-rate", "--schedule",
+                   "--warmup-epochs", "--seed", "--no-cache", "--cache-dir",
+                   "INVOLUTION_DATA", "INVOLUTION_SMOKE"):
         assert option in result.stdout
+    for name, experiment in experiments.EXPERIMENTS.items():
+        line = next(line for line in result.stdout.splitlines() if line.startswith(f"  {name} "))
+        assert f"{experiment.epochs} epochs, batch {experiment.batch_size}" in line
+    assert "rednet " in result.stdout and "cosine, 1 warm-up epoch(s)" in result.stdout
+    assert result.stderr == ""
 
 
 def test_train_prints_epochs_and_a_summary(tmp_path, monkeypatch, capsys):
@@ -40,7 +49,8 @@ def test_missing_data_is_an_error_message_not_a_traceback(tmp_path, monkeypatch,
 
 
 @pytest.mark.parametrize("args,message", [
-    (["train", "--model", "resnet"], "invalid choice: 'resnet'"),
+    (["train", "--model", "vit"], "invalid choice: 'vit'"),
+    (["train", "--model", "rednet", "--schedule", "step"], "invalid choice: 'step'"),
     (["train", "--model", "conv", "--epochs", "0"], "must be a positive integer"),
     (["train"], "the following arguments are required: --model"),
 ])

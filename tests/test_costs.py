@@ -1,5 +1,6 @@
 """Cost formulas against Keras's own parameter counts; receptive fields against measurement."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -16,7 +17,9 @@ def test_conv_weights_match_keras_for_the_seed_cnn():
     assert costs.conv2d_cost(32, 32, 3, 32, 3).multiply_adds == 32 * 32 * 9 * 3 * 32
 
 
-@pytest.mark.parametrize("c,k,g,r,s", [(3, 3, 1, 2, 1), (64, 7, 4, 4, 1), (16, 5, 2, 2, 2), (8, 3, 8, 16, 1)])
+@pytest.mark.parametrize(
+    "c,k,g,r,s", [(3, 3, 1, 2, 1), (64, 7, 4, 4, 1), (16, 5, 2, 2, 2), (8, 3, 8, 16, 1)]
+)
 def test_involution_weights_match_keras(c, k, g, r, s):
     layer = Involution(k, strides=s, groups=g, reduction_ratio=r)
     layer.build((None, 16, 16, c))
@@ -97,3 +100,16 @@ def test_receptive_field_formula_matches_measurement():
 def test_unknown_layer_kind_is_named():
     with pytest.raises(ValueError, match="'dense'"):
         costs.receptive_fields([("dense", 3)])
+
+
+def test_model_multiply_adds_of_non_square_kernels_and_strides():
+    """A 3x5 and a 5x3 involution on a square input cost the same; strides count per axis."""
+    def model(kernel_size, strides=1):
+        inputs = keras.Input((12, 12, 8))
+        return keras.Model(inputs, Involution(kernel_size, strides=strides, groups=2)(inputs))
+
+    # reduce 8 -> 2 channels, span 2 -> 15 taps x 2 groups, aggregate 15 taps x 8 channels
+    per_position = 8 * 2 + 2 * 15 * 2 + 15 * 8
+    wide, tall = (costs.model_multiply_adds(model(k)) for k in ((3, 5), (5, 3)))
+    assert wide == tall == 12 * 12 * per_position
+    assert costs.model_multiply_adds(model((3, 5), (1, 2))) == 12 * 6 * per_position

@@ -3,21 +3,8 @@
 import numpy as np
 import pytest
 
-from involution import data
-
-
-def write_npz(path, n_train=40, n_test=20, **override):
-    rng = np.random.default_rng(0)
-    arrays = dict(
-        x_train=rng.integers(0, 256, (n_train, 32, 32, 3), dtype=np.uint8),
-        y_train=(np.arange(n_train) % 10).astype(np.uint8).reshape(-1, 1),
-        x_test=rng.integers(0, 256, (n_test, 32, 32, 3), dtype=np.uint8),
-        y_test=(np.arange(n_test) % 10).astype(np.uint8).reshape(-1, 1),
-    )
-    arrays.update(override)
-    arrays = {k: v for k, v in arrays.items() if v is not None}
-    np.savez(path, **arrays)
-    return arrays
+from helpers import write_npz
+from involution import data, settings
 
 
 def test_reads_the_file_named_by_the_environment(tmp_path, monkeypatch):
@@ -32,23 +19,22 @@ def test_reads_the_file_named_by_the_environment(tmp_path, monkeypatch):
 def test_full_profile_scales_to_unit_range(tmp_path, monkeypatch):
     arrays = write_npz(tmp_path / "c.npz")
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "c.npz"))
-    monkeypatch.delenv(data.SMOKE_ENV, raising=False)
+    monkeypatch.delenv(settings.SMOKE_ENV, raising=False)
     ds = data.load_dataset()
     assert ds.profile == "full" and ds.x_train.dtype == np.float32
     np.testing.assert_allclose(ds.x_test * 255, arrays["x_test"], atol=1e-4)
 
 
 def test_smoke_profile_takes_a_class_balanced_slice(tmp_path, monkeypatch):
-    per_class = data.SMOKE_TRAIN_PER_CLASS
+    per_class = settings.SMOKE_TRAIN_PER_CLASS
     n = 10 * per_class + 30
     labels = np.random.default_rng(1).permutation(np.arange(n) % 10).astype(np.uint8)
     write_npz(tmp_path / "c.npz", n_train=n, y_train=labels.reshape(-1, 1))
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "c.npz"))
-    monkeypatch.setenv(data.SMOKE_ENV, "1")
+    monkeypatch.setenv(settings.SMOKE_ENV, "1")
     ds = data.load_dataset()
     assert ds.profile == "smoke"
     assert np.bincount(ds.y_train.reshape(-1)).tolist() == [per_class] * 10
-    assert data.epochs_for(20) == data.SMOKE_EPOCHS
 
 
 def test_fingerprint_follows_the_data(tmp_path, monkeypatch):
@@ -96,14 +82,16 @@ def test_offline_download_failure_points_to_the_variable(monkeypatch):
 
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.setattr(keras.datasets.cifar10, "load_data", offline)
-    with pytest.raises(data.DataError, match=r"Downloading CIFAR-10 failed.*name resolution.*INVOLUTION_DATA"):
+    message = r"Downloading CIFAR-10 failed.*name resolution.*INVOLUTION_DATA"
+    with pytest.raises(data.DataError, match=message):
         data.load_cifar10()
 
 
-def test_bad_smoke_value_is_rejected(monkeypatch):
-    monkeypatch.setenv(data.SMOKE_ENV, "maybe")
-    with pytest.raises(ValueError, match=r"INVOLUTION_SMOKE='maybe'.*set it to 1"):
-        data.profile()
+def test_an_unknown_profile_is_refused(tmp_path, monkeypatch):
+    write_npz(tmp_path / "c.npz")
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "c.npz"))
+    with pytest.raises(ValueError, match=r"profile must be one of \('full', 'smoke'\), not 'tiny'"):
+        data.load_dataset("tiny")
 
 
 def test_class_names_in_both_languages():

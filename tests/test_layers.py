@@ -246,3 +246,10 @@ def test_bad_arguments_name_argument_and_value(kwargs, message):
 def test_bad_inputs_fail_at_build_with_a_clear_message(shape, message):
     with pytest.raises(ValueError, match=message):
         Involution(3, groups=4)(keras.Input(shape[1:]))
+
+
+def test_a_built_layer_refuses_other_channels():
+    layer = Involution(3, groups=2)
+    layer(np.zeros((1, 6, 6, 8), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 8"):
+        layer(np.zeros((1, 6, 6, 4), "float32"))

@@ -105,7 +105,8 @@ def test_augmentation_only_while_training():
 
 def test_kernel_model_returns_the_rednet_kernels():
     kernels = models.kernel_model(models.rednet_classifier(**TINY))(images())
-    assert [tuple(k.shape) for k in kernels] == [(2, 8, 8, 3, 3, 1), (2, 4, 4, 3, 3, 2)]  # a group per 4 channels
+    # a group per 4 channels
+    assert [tuple(k.shape) for k in kernels] == [(2, 8, 8, 3, 3, 1), (2, 4, 4, 3, 3, 2)]
 
 
 @pytest.mark.parametrize("build", RESIDUAL)

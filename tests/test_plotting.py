@@ -97,7 +97,8 @@ def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory()
             for name, m in (("involution", 1), ("depthwise", 0)) for size in (8, 16)]
     fig = plotting.benchmark_curves(rows, "en")
     time_axis, memory_axis = fig.axes
-    assert [line.get_label() for line in time_axis.lines] == ["Involution (ours)", "DepthwiseConv2D"]
+    labels = [line.get_label() for line in time_axis.lines]
+    assert labels == ["Involution (ours)", "DepthwiseConv2D"]
     np.testing.assert_allclose(time_axis.lines[0].get_ydata(), [800.0, 1600.0])
     assert [len(line.get_xdata()) for line in memory_axis.lines] == [2, 0]
     assert memory_axis.get_ylabel() == "Activation memory (MiB)"

@@ -1,30 +1,14 @@
 """The training helper: its log, its history, and a cache that never mixes runs."""
 
+import statistics
+
 import keras
 import numpy as np
 import pytest
 from keras import ops
 
-from involution import training
-from involution.data import Dataset
-
-
-def tiny_dataset(profile="full", n=40):
-    rng = np.random.default_rng(0)
-    return Dataset(
-        x_train=rng.uniform(size=(n, 8, 8, 3)).astype("float32"),
-        y_train=(np.arange(n) % 10).reshape(-1, 1),
-        x_test=rng.uniform(size=(20, 8, 8, 3)).astype("float32"),
-        y_test=(np.arange(20) % 10).reshape(-1, 1),
-        profile=profile,
-    )
-
-
-def tiny_model():
-    inputs = keras.Input((8, 8, 3))
-    x = keras.layers.Conv2D(4, 3)(inputs)
-    x = keras.layers.Flatten()(x)
-    return keras.Model(inputs, keras.layers.Dense(10)(x), name="tiny")
+from helpers import tiny_dataset, tiny_model
+from involution import settings, training
 
 
 def weights(model):
@@ -41,13 +25,16 @@ def test_one_line_per_epoch_and_a_full_history(tmp_path):
     assert all(len(v) == 3 for v in run.history.values())
     assert run.test_accuracy == run.history["val_accuracy"][-1]
     assert run.parameters == tiny_model().count_params() and not run.from_cache
-    assert run.seconds_per_epoch > 0
+    logged = [float(line.split()[-1].removesuffix("s")) for line in lines]
+    assert run.seconds_per_epoch == pytest.approx(statistics.median(logged), abs=0.051)
 
 
 def test_second_run_loads_weights_and_history_from_the_cache(tmp_path):
-    first = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path, print_fn=lambda _: None)
+    first = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path,
+                           print_fn=lambda _: None)
     lines = []
-    second = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path, print_fn=lines.append)
+    second = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path,
+                            print_fn=lines.append)
     assert second.from_cache and "loaded from the training cache" in lines[0]
     assert lines[1:] == first.log
     assert second.history == first.history
@@ -76,12 +63,13 @@ def test_anything_that_changes_the_result_misses_the_cache(tmp_path, change):
 
 
 def test_cache_can_be_bypassed(tmp_path):
-    training.train(tiny_model, tiny_dataset(), 1, cache=False, cache_dir=tmp_path, print_fn=lambda _: None)
+    training.train(tiny_model, tiny_dataset(), 1, cache=False, cache_dir=tmp_path,
+                   print_fn=lambda _: None)
     assert not any(tmp_path.rglob("run.json"))
 
 
 def test_cache_dir_comes_from_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(training.CACHE_ENV, str(tmp_path / "c"))
+    monkeypatch.setenv(settings.CACHE_ENV, str(tmp_path / "c"))
     training.train(tiny_model, tiny_dataset(), 1, print_fn=lambda _: None)
     assert len(list((tmp_path / "c" / "full").glob("tiny-*/run.json"))) == 1
 
@@ -96,7 +84,7 @@ def test_cache_key_ignores_auto_generated_names():
     assert len({training.cache_key(compiled(), ds, 1, 0, 16) for _ in range(2)}) == 1
 
 
-def test_default_optimizer_is_the_seeds_adam(tmp_path):
+def test_default_optimizer_is_the_keras_examples_adam(tmp_path):
     """Without a schedule the optimizer, hence the cache key, is as before."""
     run = training.train(tiny_model, tiny_dataset(), 1, cache_dir=tmp_path, print_fn=lambda _: None)
     expected = training._unnamed(keras.optimizers.Adam(1e-3).get_config())
@@ -107,7 +95,8 @@ def test_cosine_schedule_warms_up_then_decays_to_zero():
     schedule = training.cosine_schedule(0.01, 100, warmup_steps=10)
     values = [float(ops.convert_to_numpy(schedule(step))) for step in (0, 5, 10, 55, 100)]
     np.testing.assert_allclose(values, [0, 0.005, 0.01, 0.005, 0], atol=1e-7)
-    assert float(ops.convert_to_numpy(training.cosine_schedule(0.01, 100)(0))) == pytest.approx(0.01)
+    start = training.cosine_schedule(0.01, 100)(0)
+    assert float(ops.convert_to_numpy(start)) == pytest.approx(0.01)
 
 
 def test_cosine_schedule_spans_the_whole_run(tmp_path):
@@ -135,3 +124,18 @@ def test_warm_up_never_takes_the_whole_run(tmp_path):
 def test_unknown_schedule_is_refused(tmp_path):
     with pytest.raises(ValueError, match="schedule must be None or 'cosine'"):
         training.train(tiny_model, tiny_dataset(), 1, schedule="step", cache_dir=tmp_path)
+
+
+def test_cache_key_follows_the_engine_source(monkeypatch):
+    """A change to the aggregation engine, not only to the layers' modules, trains again."""
+    import inspect
+
+    from involution import aggregation
+
+    model = tiny_model()
+    model.compile(optimizer="adam", loss="mse")
+    before = training.cache_key(model, tiny_dataset(), 1, 0, 16)
+    source = inspect.getsource
+    monkeypatch.setattr(settings.inspect, "getsource",
+                        lambda m: source(m) + ("# changed" if m is aggregation else ""))
+    assert training.cache_key(model, tiny_dataset(), 1, 0, 16) != before

@@ -1,0 +1,43 @@
+"""Small data and models that several test modules share."""
+
+import keras
+import numpy as np
+
+from involution.data import Dataset
+
+
+def write_npz(path, n_train=40, n_test=20, **override):
+    """A CIFAR-10-shaped .npz of random images at ``path``.
+
+    ``override`` replaces arrays by name; None drops one.
+    """
+    rng = np.random.default_rng(0)
+    arrays = dict(
+        x_train=rng.integers(0, 256, (n_train, 32, 32, 3), dtype=np.uint8),
+        y_train=(np.arange(n_train) % 10).astype(np.uint8).reshape(-1, 1),
+        x_test=rng.integers(0, 256, (n_test, 32, 32, 3), dtype=np.uint8),
+        y_test=(np.arange(n_test) % 10).astype(np.uint8).reshape(-1, 1),
+    )
+    arrays.update(override)
+    arrays = {k: v for k, v in arrays.items() if v is not None}
+    np.savez(path, **arrays)
+    return arrays
+
+
+def tiny_dataset(profile="full", n=40):
+    """8x8 images, ten classes: enough for a training run in a second."""
+    rng = np.random.default_rng(0)
+    return Dataset(
+        x_train=rng.uniform(size=(n, 8, 8, 3)).astype("float32"),
+        y_train=(np.arange(n) % 10).reshape(-1, 1),
+        x_test=rng.uniform(size=(20, 8, 8, 3)).astype("float32"),
+        y_test=(np.arange(20) % 10).reshape(-1, 1),
+        profile=profile,
+    )
+
+
+def tiny_model():
+    inputs = keras.Input((8, 8, 3))
+    x = keras.layers.Conv2D(4, 3)(inputs)
+    x = keras.layers.Flatten()(x)
+    return keras.Model(inputs, keras.layers.Dense(10)(x), name="tiny")

@@ -1,0 +1,25 @@
+"""The book's sweeps: configurations per profile, measured once, silently."""
+
+from involution import sweeps
+from involution.implementations import Config
+
+
+def test_sweeps_follow_the_profile():
+    assert [c.size for c in sweeps.resolution_sweep("full")] == [16, 32, 64]
+    assert [c.size for c in sweeps.attention_sweep("full")] == [16, 32, 64, 128]
+    smoke = sweeps.resolution_sweep("smoke") + sweeps.attention_sweep("smoke")
+    assert max(c.size for c in smoke) <= 12 and max(c.batch for c in smoke) <= 2
+
+
+def test_cached_run_measures_once_then_loads_without_printing(tmp_path, capsys):
+    configs = [Config(batch=1, size=s, channels=4, kernel_size=3) for s in (5, 6)]
+    measured = []
+    first = sweeps.cached_run(configs, ("involution", "depthwise"), repeats=1,
+                              cache_dir=tmp_path, progress=measured.append)
+    second = sweeps.cached_run(configs, ("involution", "depthwise"), repeats=1,
+                               cache_dir=tmp_path, progress=measured.append)
+    assert second == first and measured == configs
+    assert [(r["size"], r["implementation"]) for r in first] == [
+        (5, "involution"), (5, "depthwise"), (6, "involution"), (6, "depthwise")]
+    assert capsys.readouterr().out == ""
+    assert len(list(tmp_path.rglob("benchmark-*.json"))) == 1
