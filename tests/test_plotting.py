@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from involution import plotting  # noqa: E402
 from involution.text import markdown_table, text  # noqa: E402

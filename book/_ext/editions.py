@@ -25,7 +25,9 @@ TAG = re.compile(r"<[^>]+>")
 BLOCK = re.compile(r"<(p|td|th)>(.*?)</\1>", re.DOTALL)
 # sphinx-exercise titles its boxes from the one Sphinx language (English); the
 # Chinese pages get their own words. Its catalogue has Simplified Chinese only.
-EXERCISE_TITLE = re.compile(r'(<p class="admonition-title">(?:Solution to)?(?:<a [^>]*>)?\s*)Exercise\b')
+EXERCISE_TITLE = re.compile(
+    r'(<p class="admonition-title">(?:Solution to)?(?:<a [^>]*>)?\s*)Exercise\b'
+)
 SOLUTION_TITLE = re.compile(r'(<p class="admonition-title">)Solution to(<a |$)', re.MULTILINE)
 EXERCISE_SUBTITLE = re.compile(r"練習 \((.*?)\)(</a>|</p>)")
 
@@ -111,7 +113,7 @@ def add_language(app, pagename, templatename, context, doctree):
 
 
 def address(app, pagename, context):
-    """A page's address: absolute under ``html_baseurl`` (search engines want that), else relative."""
+    """A page's address: absolute under ``html_baseurl`` (as search engines want), else relative."""
     base = app.config.html_baseurl
     if base:
         return posixpath.join(base.rstrip("/") + "/", app.builder.get_target_uri(pagename))

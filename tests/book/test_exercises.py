@@ -1,4 +1,4 @@
-"""Every chapter ends with a summary and exercises, the same exercises in both editions, each solved."""
+"""Every chapter ends with a summary and exercises, the same in both editions, each solved."""
 
 import json
 import re
@@ -18,13 +18,16 @@ KINDS = {  # the exercise subtitles, one per kind, in both languages
 }
 # Unnumbered, with the number in the subtitle: Sphinx would count on across both editions’
 # chapters of the same number, as each edition numbers its chapters from 1.
-EXERCISE = re.compile(r"^:::\{exercise\} (?P<n>\d+) · (?P<kind>.+)\n:label: (?P<label>\S+)\n:nonumber:$", re.M)
+EXERCISE = re.compile(
+    r"^:::\{exercise\} (?P<n>\d+) · (?P<kind>.+)\n:label: (?P<label>\S+)\n:nonumber:$", re.M
+)
 SOLUTION = re.compile(r"^:::\{solution(?:-start)?\} (?P<label>\S+)\n:class: dropdown$", re.M)
 
 
 def markdown(edition, chapter):
     notebook = json.loads((ROOT / "book" / edition / chapter).read_text(encoding="utf-8"))
-    return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    markdown = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    return "\n".join("".join(c["source"]) for c in markdown)
 
 
 @pytest.mark.parametrize("edition", HEADINGS)

@@ -1,4 +1,4 @@
-"""The book's Sphinx extensions (book/_ext) on their own; tests/site checks them in the built site."""
+"""The book's Sphinx extensions (book/_ext) on their own; tests/site checks the built site."""
 
 import sys
 from pathlib import Path
@@ -9,8 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-import bilingual_search
-import editions
+import bilingual_search  # noqa: E402
+import editions  # noqa: E402
 
 DOCS = {"index", "book/glossary", "book/en/01_preface", "book/en/02_convolution",
         "book/zh-tw/01_preface", "book/zh-tw/02_convolution"}
@@ -35,7 +35,8 @@ def test_only_chinese_blocks_are_marked():
             "<td>kernel</td><td>核／卷積核</td><td>A K×K kernel. · 每個 K×K 核。</td>")
     assert editions.mark_chinese_blocks(body) == (
         '<p>The terms.</p>\n<p lang="zh-Hant-TW">本書的<em>術語</em>。</p>\n'
-        '<td>kernel</td><td lang="zh-Hant-TW">核／卷積核</td><td>A K×K kernel. · 每個 K×K 核。</td>')
+        '<td>kernel</td><td lang="zh-Hant-TW">核／卷積核</td>'
+        '<td>A K×K kernel. · 每個 K×K 核。</td>')
 
 
 def test_glossary_terms_split_alternatives_and_skip_the_header():
@@ -62,7 +63,8 @@ def test_the_glossary_terms_are_whole_words_for_the_search():
 def test_exercise_titles_in_chinese():
     """sphinx-exercise titles come from the one Sphinx language; the Chinese pages get their own."""
     body = ('<p class="admonition-title">Exercise (1 · 先預測，再執行)</p>\n'
-            '<p class="admonition-title">Solution to<a class="reference internal" href="#ex-zh-03-1">'
+            '<p class="admonition-title">Solution to'
+            '<a class="reference internal" href="#ex-zh-03-1">'
             ' Exercise (1 · 先預測，再執行)</a></p>')
     assert editions.translate_exercises(body) == (
         '<p class="admonition-title">練習（1 · 先預測，再執行）</p>\n'

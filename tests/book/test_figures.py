@@ -1,4 +1,4 @@
-"""Numbered figures and tables in the notebooks: captioned, described, cited, alike in both editions.
+"""Numbered figures and tables in the notebooks: captioned, described, cited, alike in both.
 
 The built pages are checked by tests/site/test_figures.py; these checks need no build.
 """
@@ -6,7 +6,6 @@ The built pages are checked by tests/site/test_figures.py; these checks need no 
 import re
 
 import pytest
-
 from test_editions import CHAPTERS, EDITIONS, cells, source
 
 LABEL_PREFIX = {"en": "en", "zh-tw": "zh"}

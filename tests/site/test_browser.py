@@ -57,7 +57,7 @@ def glossary_terms():
 
 
 def contains(prose, term, lang):
-    """Whether a page's prose uses the term: as a substring in Chinese, from a word start in English."""
+    """Whether a page's prose uses the term: a substring in Chinese, a word start in English."""
     if lang == "zh-tw":
         return term in prose
     return re.search(rf"\b{re.escape(term)}", prose, re.IGNORECASE) is not None
@@ -68,7 +68,9 @@ def contains(prose, term, lang):
 @pytest.fixture(scope="module")
 def site():
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site in {SITE}: run `make book-smoke` first (or set INVOLUTION_SITE)")
+        pytest.fail(
+            f"no built site in {SITE}: run `make book-smoke` first (or set INVOLUTION_SITE)"
+        )
     handler = functools.partial(QuietHandler, directory=str(SITE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -151,7 +153,8 @@ def test_chapters_carry_their_language_and_alternates(browser, site, lang):
 
 def test_shared_pages_are_english_with_chinese_blocks_marked(browser, site):
     for name in ("book/index", "book/glossary", "book/bibliography"):
-        assert page(browser, site, name).find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        html = page(browser, site, name).find_element(By.TAG_NAME, "html")
+        assert html.get_attribute("lang") == "en"
     page(browser, site, "book/glossary")
     marked = browser.find_elements(By.CSS_SELECTOR, '[lang="zh-Hant-TW"]')
     assert "本書兩個版本使用的術語" in marked[0].text
@@ -198,7 +201,8 @@ def test_search_page_lists_the_results(browser, site, term, page_name):
     browser.get(f"{site}search.html?q={quote(term)}")
     WebDriverWait(browser, 30).until(
         lambda b: "found" in b.find_element(By.CSS_SELECTOR, ".search-summary").text)
-    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.search li a")]
+    results = browser.find_elements(By.CSS_SELECTOR, "ul.search li a")
+    links = [a.get_attribute("href") for a in results]
     assert any(urlparse(link).path.endswith(f"/{page_name}.html") for link in links), links
     assert str(len(browser.find_elements(By.CSS_SELECTOR, "ul.search li"))) in (
         browser.find_element(By.CSS_SELECTOR, ".search-summary").text)
@@ -213,7 +217,8 @@ def test_chinese_paragraphs_have_no_stray_spaces(browser, site):
         for paragraph in browser.find_elements(By.CSS_SELECTOR, "article p, article li"):
             text = paragraph.get_attribute("textContent")
             if match := STRAY_SPACE.search(text):
-                stray.setdefault(chapter, []).append(text[max(match.start() - 10, 0):match.end() + 10])
+                context = text[max(match.start() - 10, 0):match.end() + 10]
+                stray.setdefault(chapter, []).append(context)
     assert not stray, stray
 
 

@@ -1,4 +1,4 @@
-"""The built site: each result image on a chapter page is a numbered, captioned figure with alt text.
+"""The built site: each result image on a chapter page is a numbered, captioned figure, with alt.
 
 Reads the smoke build (``make book-smoke``) or the site in ``$BOOK_HTML``; skips if none is built.
 Run: ``make book-smoke && .venv/bin/python -m pytest tests/site -q -p no:cacheprovider``.
