@@ -4,7 +4,7 @@ import argparse
 import functools
 import sys
 
-from involution import data, training
+from involution import data, distribution, training
 from involution.models import MODELS
 
 
@@ -38,9 +38,21 @@ def parser():
         "--epochs", type=_positive, default=20,
         help="passes over the training set (default 20; 1 in the smoke profile)",
     )
-    train.add_argument("--batch-size", type=_positive, default=256, help="default 256")
     train.add_argument(
-        "--learning-rate", type=float, default=1e-3, help="Adam's step size (default 0.001)"
+        "--batch-size", type=_positive, default=256, help="images per device (default 256)"
+    )
+    train.add_argument(
+        "--learning-rate", type=float, default=1e-3,
+        help="Adam's step size for one device's batch (default 0.001)",
+    )
+    train.add_argument(
+        "--devices", type=_positive, default=1,
+        help=(
+            "train data-parallel on this many devices (JAX: keras.distribution."
+            "DataParallel; TensorFlow: tf.distribute.MirroredStrategy), with the "
+            "global batch and the learning rate that many times larger; a host "
+            "without accelerators splits its CPU into virtual devices (default 1)"
+        ),
     )
     train.add_argument(
         "--seed", type=int, default=42, help="seed for weights and shuffling (default 42)"
@@ -69,17 +81,22 @@ def main(argv=None):
         f"({dataset.profile} profile) for {epochs} epoch(s)",
         flush=True,
     )
-    run = training.train(
-        MODELS[args.model],
-        dataset,
-        epochs,
-        seed=args.seed,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        cache=not args.no_cache,
-        cache_dir=args.cache_dir,
-        print_fn=functools.partial(print, flush=True),
-    )
+    try:
+        run = training.train(
+            MODELS[args.model],
+            dataset,
+            epochs,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            learning_rate=args.learning_rate,
+            cache=not args.no_cache,
+            cache_dir=args.cache_dir,
+            print_fn=functools.partial(print, flush=True),
+            devices=args.devices,
+        )
+    except distribution.DistributionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(
         f"model {run.model.name}: {run.parameters:,} parameters, "
         f"test accuracy {run.test_accuracy:.4f} on {len(dataset.x_test):,} images, "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import keras
 
-from involution import attention, layers
+from involution import attention, distribution, layers
 
 CACHE_ENV = "INVOLUTION_CACHE"
 
@@ -76,12 +76,13 @@ def _architecture(model):
     return [[type(layer).__name__, _unnamed(layer.get_config())] for layer in model.layers]
 
 
-def cache_key(model, dataset, epochs, seed, batch_size):
+def cache_key(model, dataset, epochs, seed, batch_size, devices=1):
     """A hash of everything that determines a training run's outcome.
 
     ``model`` must be compiled: its optimizer and loss settings are part of the
     key, and so is the layers' source, so a change to how involution or attention
-    computes trains again.
+    computes trains again. ``batch_size`` is the global batch; ``devices``
+    enters the key only above one, so one-device runs keep their keys.
     """
     description = {
         "architecture": _architecture(model),
@@ -97,6 +98,8 @@ def cache_key(model, dataset, epochs, seed, batch_size):
         "batch_size": batch_size,
         "backend": keras.backend.backend(),
     }
+    if devices > 1:
+        description["devices"] = devices
     text = json.dumps(description, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -125,6 +128,7 @@ def train(
     cache=True,
     cache_dir=None,
     print_fn=print,
+    devices=1,
 ):
     """Build ``build_model()``, fit it on ``dataset`` and return a :class:`TrainingRun`.
 
@@ -137,9 +141,28 @@ def train(
     ``warmup_epochs`` (at most half the run) and then decays it to zero by the
     last step, which lets a short run take large steps early and still settle.
     The schedule is part of the optimizer's settings, hence of the cache key.
+
+    ``devices`` above 1 trains data-parallel with the backend's own mechanism
+    (see :class:`involution.distribution.Replicas`): ``batch_size`` and
+    ``learning_rate`` are then per device, and the global batch and the
+    learning rate are both ``devices`` times larger.
     """
+    replicas = distribution.Replicas(devices)
+    if replicas.count > 1:
+        batch_size, learning_rate = replicas.scale(batch_size, learning_rate)
+        print_fn(f"data-parallel on {replicas.describe()}: global batch {batch_size}, "
+                 f"learning rate {learning_rate:g}")
+    with replicas.scope():
+        return _fit_or_load(
+            replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
+            schedule, warmup_epochs, cache, cache_dir, print_fn,
+        )
+
+
+def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
+                 schedule, warmup_epochs, cache, cache_dir, print_fn):
     keras.utils.set_random_seed(seed)
-    model = build_model()
+    model = replicas.prepare(build_model())
     if schedule == "cosine":
         steps_per_epoch = math.ceil(len(dataset.x_train) / batch_size)
         steps = epochs * steps_per_epoch  # the warm-up takes at most half of them
@@ -153,7 +176,7 @@ def train(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    key = cache_key(model, dataset, epochs, seed, batch_size)
+    key = cache_key(model, dataset, epochs, seed, batch_size, replicas.count)
     entry = Path(cache_dir or default_cache_dir()) / dataset.profile / f"{model.name}-{key}"
     if cache and (entry / "run.json").is_file():
         record = json.loads((entry / "run.json").read_text())
