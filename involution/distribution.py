@@ -11,6 +11,7 @@ learning rate with the number of devices.
 """
 
 import contextlib
+import functools
 import os
 
 import keras
@@ -70,6 +71,19 @@ def split_cpu(count):
         )
 
 
+@functools.lru_cache(maxsize=None)
+def _mirrored_strategy(devices):
+    """One ``MirroredStrategy`` per set of devices and process.
+
+    Each strategy numbers its collective operations from the same start, so two
+    of them in one process can pair up each other's all-reduces (seen as "Shape
+    mismatch in the collective instance" once batch statistics are synchronized).
+    """
+    import tensorflow as tf
+
+    return tf.distribute.MirroredStrategy([f"/{device}" for device in devices])
+
+
 class Replicas:
     """A model copied onto ``count`` devices, each training on a slice of every batch.
 
@@ -121,11 +135,7 @@ class Replicas:
         if backend == "jax":
             self._distribution = keras.distribution.DataParallel(devices=list(self.devices))
         else:
-            import tensorflow as tf
-
-            self._distribution = tf.distribute.MirroredStrategy(
-                [f"/{device}" for device in self.devices]
-            )
+            self._distribution = _mirrored_strategy(self.devices)
 
     @property
     def mechanism(self):

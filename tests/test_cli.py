@@ -15,7 +15,7 @@ def test_help_explains_every_option():
         capture_output=True, text=True, check=True,
     )
     for option in ("--model", "--epochs", "--batch-size", "--learning-rate", "--seed",
-                   "--no-cache", "--cache-dir", "INVOLUTION_DATA", "INVOLUTION_SMOKE"):
+                   "--no-cache", "--cache-dir", "--devices", "INVOLUTION_DATA", "INVOLUTION_SMOKE"):
         assert option in result.stdout
 
 
