@@ -71,7 +71,7 @@ def split_cpu(count):
         )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _mirrored_strategy(devices):
     """One ``MirroredStrategy`` per set of devices and process.
 
@@ -122,7 +122,8 @@ class Replicas:
                 "set XLA_FLAGS=--xla_force_host_platform_device_count="
                 f"{count} before starting Python"
                 if backend == "jax"
-                else "call involution.distribution.split_cpu() before anything uses TensorFlow"
+                else f"call involution.distribution.split_cpu({count}) before anything uses "
+                "TensorFlow"
             )
             raise DistributionError(
                 f"{count} devices were asked for, but {backend} sees "
