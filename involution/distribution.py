@@ -172,6 +172,19 @@ class Replicas:
                     layer.synchronized = True
         return model
 
+    def even(self, x, y):
+        """``x`` and ``y`` without the last ``len(x) % count`` samples.
+
+        Every batch, the last one too, must split into equal parts: JAX cannot
+        shard a remainder, and Keras's ``MirroredStrategy`` steps fail on
+        unequal slices (seen as "Inputs to operation AddN ... must have the
+        same size"). At most ``count - 1`` samples are left out.
+        """
+        if self._distribution is None:
+            return x, y
+        keep = len(x) - len(x) % self.count
+        return x[:keep], y[:keep]
+
     def scale(self, batch_size, learning_rate):
         """The global batch and learning rate for ``batch_size`` images per device.
 

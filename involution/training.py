@@ -188,12 +188,18 @@ def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learn
         return _run(model, record, from_cache=True)
 
     log = _EpochLog(epochs, print_fn)
+    x_train, y_train = replicas.even(dataset.x_train, dataset.y_train)
+    validation = replicas.even(dataset.x_test, dataset.y_test)
+    if len(x_train) + len(validation[0]) < len(dataset.x_train) + len(dataset.x_test):
+        print_fn(f"left out the last {len(dataset.x_train) - len(x_train)} training and "
+                 f"{len(dataset.x_test) - len(validation[0])} test image(s): every batch "
+                 "must split evenly between the devices")
     history = model.fit(
-        dataset.x_train,
-        dataset.y_train,
+        x_train,
+        y_train,
         batch_size=batch_size,
         epochs=epochs,
-        validation_data=(dataset.x_test, dataset.y_test),
+        validation_data=validation,
         callbacks=[log],
         verbose=0,
     )

@@ -71,12 +71,18 @@ def test_without_synchronized_batch_norm_mirrored_replicas_would_differ(two_devi
 
 @distributed_only
 def test_train_scales_batch_and_learning_rate_and_caches_by_devices(two_devices):
-    """36 images, 6 per device: a global batch of 12 is 3 steps; the rate doubles."""
+    """37 images, 6 per device: a global batch of 12, the rate doubles.
+
+    Every batch must split evenly, so the 37th image (and the 11th test image)
+    is left out: 3 steps.
+    """
     run = two_devices["train"]
     assert run["log"][0] == (
         "data-parallel on 2 virtual devices on one CPU (cpu:0, cpu:1), "
         f"{distribution.MECHANISMS[BACKEND]}: global batch 12, learning rate 0.02"
     )
+    assert run["log"][1] == ("left out the last 1 training and 1 test image(s): every "
+                             "batch must split evenly between the devices")
     assert run["iterations"] == 3
     assert run["learning_rate"] == pytest.approx(0.02)
     assert run["from_cache"] == [False, True] and run["same_weights"]
