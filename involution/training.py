@@ -163,8 +163,9 @@ def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learn
                  schedule, warmup_epochs, cache, cache_dir, print_fn):
     keras.utils.set_random_seed(seed)
     model = replicas.prepare(build_model())
+    x_train, y_train = replicas.even(dataset.x_train, dataset.y_train)
     if schedule == "cosine":
-        steps_per_epoch = math.ceil(len(dataset.x_train) / batch_size)
+        steps_per_epoch = math.ceil(len(x_train) / batch_size)
         steps = epochs * steps_per_epoch  # the warm-up takes at most half of them
         learning_rate = cosine_schedule(
             learning_rate, steps, min(warmup_epochs * steps_per_epoch, steps // 2)
@@ -188,7 +189,6 @@ def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learn
         return _run(model, record, from_cache=True)
 
     log = _EpochLog(epochs, print_fn)
-    x_train, y_train = replicas.even(dataset.x_train, dataset.y_train)
     validation = replicas.even(dataset.x_test, dataset.y_test)
     if len(x_train) + len(validation[0]) < len(dataset.x_train) + len(dataset.x_test):
         print_fn(f"left out the last {len(dataset.x_train) - len(x_train)} training and "
