@@ -32,7 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 with _quiet_native_stderr():
     import keras  # noqa: F401  (imports the backend, TensorFlow by default)
 
-from involution import data, experiments  # noqa: E402
+from involution import data, distribution, experiments  # noqa: E402
 
 
 def _positive(text):
@@ -78,9 +78,12 @@ def parser():
         "--epochs", type=_positive,
         help="passes over the training set (default: the experiment's; 1 in the smoke profile)",
     )
-    train.add_argument("--batch-size", type=_positive, help="default: the experiment's")
     train.add_argument(
-        "--learning-rate", type=float, help="Adam's (peak) step size; default: the experiment's"
+        "--batch-size", type=_positive, help="images per device; default: the experiment's"
+    )
+    train.add_argument(
+        "--learning-rate", type=float,
+        help="Adam's (peak) step size for one device's batch; default: the experiment's",
     )
     train.add_argument(
         "--schedule", choices=("fixed", "cosine"),
@@ -88,6 +91,15 @@ def parser():
     )
     train.add_argument(
         "--warmup-epochs", type=int, help="epochs of warm-up with --schedule cosine"
+    )
+    train.add_argument(
+        "--devices", type=_positive, default=1,
+        help=(
+            "train data-parallel on this many devices (JAX: keras.distribution."
+            "DataParallel; TensorFlow: tf.distribute.MirroredStrategy), with the "
+            "global batch and the learning rate that many times larger; a host "
+            "without accelerators splits its CPU into virtual devices (default 1)"
+        ),
     )
     train.add_argument(
         "--seed", type=int, default=42, help="seed for weights and shuffling (default 42)"
@@ -130,13 +142,18 @@ def main(argv=None):
         f"({dataset.profile} profile) for {experiment.epochs_for(dataset.profile)} epoch(s)",
         flush=True,
     )
-    run = experiment.train(
-        dataset,
-        seed=args.seed,
-        cache=not args.no_cache,
-        cache_dir=args.cache_dir,
-        print_fn=functools.partial(print, flush=True),
-    )
+    try:
+        run = experiment.train(
+            dataset,
+            seed=args.seed,
+            cache=not args.no_cache,
+            cache_dir=args.cache_dir,
+            print_fn=functools.partial(print, flush=True),
+            devices=args.devices,
+        )
+    except distribution.DistributionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(
         f"model {run.model.name}: {run.parameters:,} parameters, "
         f"test accuracy {run.test_accuracy:.4f} on {len(dataset.x_test):,} images, "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import keras
 
-from involution import aggregation, attention, layers, settings, validation
+from involution import aggregation, attention, distribution, layers, settings, validation
 
 # Every module whose source decides what the layers compute.
 LAYER_MODULES = (validation, aggregation, layers, attention)
@@ -66,12 +66,13 @@ def _architecture(model):
     return [[type(layer).__name__, _unnamed(layer.get_config())] for layer in model.layers]
 
 
-def cache_key(model, dataset, epochs, seed, batch_size):
+def cache_key(model, dataset, epochs, seed, batch_size, devices=1):
     """A hash of everything that determines a training run's outcome.
 
     ``model`` must be compiled: its optimizer and loss settings are part of the
     key, and so is the source of :data:`LAYER_MODULES`, so a change to how
-    involution or attention computes trains again.
+    involution or attention computes trains again. ``batch_size`` is the global
+    batch; ``devices`` enters the key only above one, so one-device runs keep their keys.
     """
     description = {
         "architecture": _architecture(model),
@@ -84,6 +85,8 @@ def cache_key(model, dataset, epochs, seed, batch_size):
         "seed": seed,
         "batch_size": batch_size,
     }
+    if devices > 1:
+        description["devices"] = devices
     return settings.content_key(description)
 
 
@@ -111,6 +114,7 @@ def train(
     cache=True,
     cache_dir=None,
     print_fn=print,
+    devices=1,
 ):
     """Build ``build_model()``, fit it on ``dataset`` and return a :class:`TrainingRun`.
 
@@ -123,11 +127,31 @@ def train(
     ``warmup_epochs`` (at most half the run) and then decays it to zero by the
     last step, which lets a short run take large steps early and still settle.
     The schedule is part of the optimizer's settings, hence of the cache key.
+
+    ``devices`` above 1 trains data-parallel with the backend's own mechanism
+    (see :class:`involution.distribution.Replicas`): ``batch_size`` and
+    ``learning_rate`` are then per device, and the global batch and the
+    learning rate are both ``devices`` times larger.
     """
+    replicas = distribution.Replicas(devices)
+    if replicas.count > 1:
+        batch_size, learning_rate = replicas.scale(batch_size, learning_rate)
+        print_fn(f"data-parallel on {replicas.describe()}: global batch {batch_size}, "
+                 f"learning rate {learning_rate:g}")
+    with replicas.scope():
+        return _fit_or_load(
+            replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
+            schedule, warmup_epochs, cache, cache_dir, print_fn,
+        )
+
+
+def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
+                 schedule, warmup_epochs, cache, cache_dir, print_fn):
     keras.utils.set_random_seed(seed)
-    model = build_model()
+    model = replicas.prepare(build_model())
+    x_train, y_train = replicas.even(dataset.x_train, dataset.y_train)
     if schedule == "cosine":
-        steps_per_epoch = math.ceil(len(dataset.x_train) / batch_size)
+        steps_per_epoch = math.ceil(len(x_train) / batch_size)
         steps = epochs * steps_per_epoch  # the warm-up takes at most half of them
         learning_rate = cosine_schedule(
             learning_rate, steps, min(warmup_epochs * steps_per_epoch, steps // 2)
@@ -139,7 +163,7 @@ def train(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    key = cache_key(model, dataset, epochs, seed, batch_size)
+    key = cache_key(model, dataset, epochs, seed, batch_size, replicas.count)
     entry = settings.cache_path(dataset.profile, f"{model.name}-{key}", cache_dir)
     if cache and (entry / "run.json").is_file():
         record = json.loads((entry / "run.json").read_text())
@@ -151,12 +175,17 @@ def train(
         return _run(model, record, from_cache=True)
 
     log = _EpochLog(epochs, print_fn)
+    validation = replicas.even(dataset.x_test, dataset.y_test)
+    if len(x_train) + len(validation[0]) < len(dataset.x_train) + len(dataset.x_test):
+        print_fn(f"left out the last {len(dataset.x_train) - len(x_train)} training and "
+                 f"{len(dataset.x_test) - len(validation[0])} test image(s): every batch "
+                 "must split evenly between the devices")
     history = model.fit(
-        dataset.x_train,
-        dataset.y_train,
+        x_train,
+        y_train,
         batch_size=batch_size,
         epochs=epochs,
-        validation_data=(dataset.x_test, dataset.y_test),
+        validation_data=validation,
         callbacks=[log],
         verbose=0,
     )

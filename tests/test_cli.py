@@ -18,7 +18,7 @@ def test_help_explains_every_option_and_experiment_without_tensorflows_chatter()
         capture_output=True, text=True, check=True, env=env,
     )
     for option in ("--model", "--epochs", "--batch-size", "--learning-rate", "--schedule",
-                   "--warmup-epochs", "--seed", "--no-cache", "--cache-dir",
+                   "--warmup-epochs", "--seed", "--no-cache", "--cache-dir", "--devices",
                    "INVOLUTION_DATA", "INVOLUTION_SMOKE"):
         assert option in result.stdout
     for name, experiment in experiments.EXPERIMENTS.items():

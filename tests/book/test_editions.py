@@ -1,25 +1,13 @@
 """The two editions of the book: same chapters, same code, stripped outputs, one repository URL."""
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+from notebooks import CHAPTERS, EDITIONS, ROOT, cells, source
 
-ROOT = Path(__file__).resolve().parents[2]
-EDITIONS = {"en": ROOT / "book" / "en", "zh-tw": ROOT / "book" / "zh-tw"}
-CHAPTERS = sorted(p.name for p in EDITIONS["en"].glob("*.ipynb"))
 LANGUAGE_CELL = re.compile(r'^LANGUAGE = "(?P<lang>[a-z-]+)"  # .*$')
-
-
-def cells(edition, chapter, kind=None):
-    notebook = json.loads((EDITIONS[edition] / chapter).read_text(encoding="utf-8"))
-    return [c for c in notebook["cells"] if kind is None or c["cell_type"] == kind]
-
-
-def source(cell):
-    return "".join(cell["source"])
 
 
 def test_every_chapter_exists_in_both_editions():

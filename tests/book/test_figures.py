@@ -6,7 +6,7 @@ The built pages are checked by tests/site/test_figures.py; these checks need no 
 import re
 
 import pytest
-from test_editions import CHAPTERS, EDITIONS, cells, source
+from notebooks import CHAPTERS, EDITIONS, cells, source
 
 LABEL_PREFIX = {"en": "en", "zh-tw": "zh"}
 CJK = re.compile(r"[\u3400-\u9fff]")
