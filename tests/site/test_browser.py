@@ -11,19 +11,16 @@ import http.server
 import os
 import re
 import threading
-from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
+from pages import CHAPTERS, ROOT
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("INVOLUTION_SITE", ROOT / "_build/smoke/_build/html"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-CHAPTERS = sorted(p.stem for p in (ROOT / "book/en").glob("*.ipynb"))
 EDITIONS = {"en": "en", "zh-tw": "zh-Hant-TW"}
 OTHER = {"en": "zh-tw", "zh-tw": "en"}
 
@@ -66,12 +63,8 @@ def contains(prose, term, lang):
 # --- fixtures: the site served on 127.0.0.1, one headless Chromium -------------------------
 
 @pytest.fixture(scope="module")
-def site():
-    if not (SITE / "index.html").is_file():
-        pytest.fail(
-            f"no built site in {SITE}: run `make book-smoke` first (or set INVOLUTION_SITE)"
-        )
-    handler = functools.partial(QuietHandler, directory=str(SITE))
+def site(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,27 +1,19 @@
 """The built site: each result image on a chapter page is a numbered, captioned figure, with alt.
 
-Reads the smoke build (``make book-smoke``) or the site in ``$BOOK_HTML``; skips if none is built.
-Run: ``make book-smoke && .venv/bin/python -m pytest tests/site -q -p no:cacheprovider``.
+Reads the smoke build or the site ``$INVOLUTION_SITE`` names (pages.py); ``make test-site``
+builds the smoke site and runs it, ``make test-browser`` runs it on a site already built.
 """
 
-import os
 import re
-from pathlib import Path
 
+import bs4
 import pytest
+from pages import CHAPTERS, ROOT, SITE
 
-bs4 = pytest.importorskip("bs4")
-
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "smoke" / "_build" / "html"))
-CHAPTERS = sorted(p.stem for p in (ROOT / "book" / "en").glob("*.ipynb"))
 LANGUAGES = {"en": ("Figure", "Table"), "zh-tw": ("圖", "表")}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
-pytestmark = pytest.mark.skipif(
-    not (SITE / "book" / "en").is_dir(),
-    reason=f"no built site in {SITE}: run `make book-smoke` first (or set BOOK_HTML)",
-)
+pytestmark = pytest.mark.usefixtures("built_site")
 
 
 def page(edition, chapter):
