@@ -20,8 +20,8 @@ TEXT = {
         "test": "test",
         "model_conv": "Convolution",
         "model_involution": "Involution",
-        "model_seed_conv": "Seed CNN",
-        "model_seed_involution": "Seed involution network",
+        "model_seed_conv": "Keras example's CNN",
+        "model_seed_involution": "Keras example's involution network",
         "curve_title": "{model}: {metric}",
         "model": "Model",
         "parameters": "Parameters",
@@ -75,6 +75,8 @@ TEXT = {
         "epochs": "Epochs",
         "above": "above",
         "below": "below",
+        "network_conv": "convolutional network",
+        "network_involution": "involution network",
     },
     "zh-tw": {
         "image": "輸入影像",
@@ -142,6 +144,8 @@ TEXT = {
         "epochs": "訓練週期數",
         "above": "高於",
         "below": "低於",
+        "network_conv": "卷積網路",
+        "network_involution": "內捲網路",
     },
 }
 

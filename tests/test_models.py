@@ -1,4 +1,4 @@
-"""The seed's two models: architecture, parameter counts, kernels, saving."""
+"""The book's models: architecture, parameter counts, kernels, saving."""
 
 import keras
 import numpy as np
@@ -8,7 +8,7 @@ from keras import ops
 from involution import Involution, models
 
 
-def test_conv_classifier_is_the_seed_cnn():
+def test_conv_classifier_is_the_keras_example_cnn():
     model = models.conv_classifier()
     assert model.count_params() == 319_178
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
@@ -18,7 +18,7 @@ def test_conv_classifier_is_the_seed_cnn():
 
 
 def test_involution_classifier_counts():
-    """The seed's 13,080 less three redundant reduction biases (one per involution)."""
+    """The Keras example's 13,080 less three redundant reduction biases (one per involution)."""
     model = models.involution_classifier()
     assert model.count_params() == 13_077
     involutions = [layer for layer in model.layers if isinstance(layer, Involution)]
@@ -67,7 +67,7 @@ def test_residual_classifiers_output_logits(build):
 
 
 def test_residual_classifier_defaults_count():
-    """The RedNet stays under the seed CNN's 319,178 parameters."""
+    """The RedNet stays under the Keras example's CNN's 319,178 parameters."""
     rednet, resnet = models.rednet_classifier(), models.resnet_classifier()
     assert rednet.count_params() == 86_262
     assert resnet.count_params() == 129_914

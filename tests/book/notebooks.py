@@ -1,6 +1,7 @@
 """The book's chapters as the tests in tests/book read them: both editions, cell by cell."""
 
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,3 +17,44 @@ def cells(edition, chapter, kind=None):
 
 def source(cell):
     return "".join(cell["source"])
+
+
+def toc_chapters(edition):
+    """The chapter names of ``edition`` in the order ``_toc.yml`` numbers them (1 = the preface)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [c["file"] for part in toc["parts"] for c in part.get("chapters", [])]
+    prefix = f"book/{edition}/"
+    return [f[len(prefix):] + ".ipynb" for f in files if f.startswith(prefix)]
+
+
+_ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")  # {glue:text}`key`, {numref}`label`, {doc}`page`
+_CODE = re.compile(r"`[^`\n]*`")
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
+_FENCE = re.compile(r"^\s*(`{3,}|:{3,})\s*(\{[\w:.-]+\})?(?P<title>.*)$")
+_OPTION = re.compile(r"^\s*:(?!alt:)[\w-]+:.*$")  # :name: / :label: lines; alt text is prose
+_COMMENT = re.compile(r"^%.*$")
+
+
+def prose(text):
+    """The words a reader reads in a Markdown ``text``: roles, code, math and labels left out.
+
+    Directive titles (an exercise's) and alt text stay; a glue directive's key does not.
+    """
+    lines = []
+    for line in text.splitlines():
+        fence = _FENCE.match(line)
+        if fence:
+            directive = fence.group(2) or ""
+            line = "" if directive.startswith("{glue") else fence["title"]
+        elif _OPTION.match(line) or _COMMENT.match(line):
+            line = ""
+        lines.append(line)
+    text = _MATH.sub(" ", "\n".join(lines))
+    return _CODE.sub(" ", _ROLE.sub(" ", text))
+
+
+def markdown_prose(edition, chapter):
+    """:func:`prose` of every Markdown cell of ``chapter`` in ``edition``, one string per cell."""
+    return [prose(source(c)) for c in cells(edition, chapter, "markdown")]
