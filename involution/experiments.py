@@ -33,7 +33,7 @@ class Experiment:
         """:func:`involution.training.train` with this experiment's settings.
 
         ``options`` go to ``train`` unchanged (``cache``, ``cache_dir``,
-        ``print_fn``); the training cache is keyed by ``seed``.
+        ``print_fn``, ``devices``); the training cache is keyed by ``seed``.
         """
         return training.train(
             self.build_model, dataset, self.epochs_for(dataset.profile), seed=seed,
