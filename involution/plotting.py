@@ -231,12 +231,13 @@ def kernel_heatmaps(images, kernels, language, labels=None, fixed=None):
                 rows_, cols_ = np.nonzero(np.asarray(mask)[n])
                 row[col].plot(cols_, rows_, ".", color="black", markersize=1.5,
                               label=text(language, "fixed_kernel_marker"))
-        handles, names = axes[0, 1].get_legend_handles_labels()
-        if handles:
-            fig.legend(handles[:1], names[:1], loc="lower center", markerscale=6, frameon=False)
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap="RdBu_r"), ax=axes[:, 1:], shrink=0.4,
-                       location="bottom", pad=0.02)
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap="RdBu_r"), ax=axes, shrink=0.4,
+                       location="bottom", pad=0.03, aspect=30)
     bar.set_label(text(language, "kernel_sum"))
+    handles, names = axes[0, 1].get_legend_handles_labels()
+    if handles:  # beside the colour bar, the key to the dots
+        bar.ax.legend(handles[:1], names[:1], loc="center left", bbox_to_anchor=(1.03, 0.5),
+                      markerscale=6, frameon=False)
     return fig
 
 

@@ -98,7 +98,7 @@ def test_kernel_heatmaps_share_one_scale_centred_at_zero_and_mark_fixed_kernels(
     assert not fig.axes[2].lines[0].get_xdata().size
     bar = fig.axes[-1]
     assert bar.get_xlabel() == text(language, "kernel_sum")
-    assert fig.legends[0].get_texts()[0].get_text() == text(language, "fixed_kernel_marker")
+    assert bar.get_legend().get_texts()[0].get_text() == text(language, "fixed_kernel_marker")
     assert not [w for w in drawn_warnings(fig) if "missing from" in w]
 
 
