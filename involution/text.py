@@ -91,6 +91,14 @@ TEXT = {
         "kernel_at": "Involution kernel at {name}",
         "conv_kernel": "Convolution kernel",
         "weight": "Weight (one scale, centred at 0)",
+        "self_weight_corner_inside": "Self-weight, corner / inside",
+        "self_ratio_corner_inside": "Relative to uniform, corner / inside",
+        "padding_explains_all": (
+            "the padding explains the bright corners: relative to a uniform choice they keep "
+            "about as much for themselves as inner positions, or less"),
+        "padding_explains_part": (
+            "the padding explains only part of the bright corners: even relative to a uniform "
+            "choice they keep over a tenth more for themselves than inner positions"),
     },
     "zh-tw": {
         "image": "輸入影像",
@@ -172,6 +180,12 @@ TEXT = {
         "kernel_at": "{name} 點的內捲核",
         "conv_kernel": "卷積核",
         "weight": "權重（同一色階，以 0 為中心）",
+        "self_weight_corner_inside": "自身權重（角落／內部）",
+        "self_ratio_corner_inside": "相對於均勻分配（角落／內部）",
+        "padding_explains_all": (
+            "角落偏亮來自填充：相對於均勻分配，角落留給自己的和內部位置差不多，甚至更少"),
+        "padding_explains_part": (
+            "填充只解釋了角落偏亮的一部分：即使相對於均勻分配，角落留給自己的仍比內部位置多一成以上"),
     },
 }
 
