@@ -91,6 +91,8 @@ TEXT = {
         "kernel_at": "Involution kernel at {name}",
         "conv_kernel": "Convolution kernel",
         "weight": "Weight (one scale, centred at 0)",
+        "still_rising": "still rising",
+        "levelling_off": "levelling off",
         "self_weight_corner_inside": "Self-weight, corner / inside",
         "self_ratio_corner_inside": "Relative to uniform, corner / inside",
         "padding_explains_all": (
@@ -180,6 +182,8 @@ TEXT = {
         "kernel_at": "{name} 點的內捲核",
         "conv_kernel": "卷積核",
         "weight": "權重（同一色階，以 0 為中心）",
+        "still_rising": "仍在上升",
+        "levelling_off": "已趨平緩",
         "self_weight_corner_inside": "自身權重（角落／內部）",
         "self_ratio_corner_inside": "相對於均勻分配（角落／內部）",
         "padding_explains_all": (
