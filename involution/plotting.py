@@ -9,6 +9,8 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
 from involution.data import class_names
@@ -176,7 +178,7 @@ def receptive_field_maps(maps, depths, language):
     return fig
 
 
-def _map_grid(images, maps, titles, language, labels):
+def _map_grid(images, maps, titles, language, labels, cmap="magma", norm=None):
     """Each image (a row) beside its per-position maps, one column per layer."""
     fig, axes = plt.subplots(
         len(images), len(maps) + 1, figsize=(2.4 * (len(maps) + 1), 2.4 * len(images)),
@@ -185,7 +187,7 @@ def _map_grid(images, maps, titles, language, labels):
     for n, row in enumerate(axes):
         row[0].imshow(images[n])
         for ax, layer_maps in zip(row[1:], maps):
-            ax.imshow(layer_maps[n], cmap="magma")
+            ax.imshow(layer_maps[n], cmap=cmap, norm=norm)
         for ax in row:
             _bare(ax)
         if labels is not None:
@@ -193,19 +195,50 @@ def _map_grid(images, maps, titles, language, labels):
     for ax, title in zip(axes[0], [text(language, "image"), *titles]):
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return fig, axes
 
 
-def kernel_heatmaps(images, kernels, language, labels=None):
+def symmetric_norm(*arrays):
+    """A colour scale centred at zero that covers every value of ``arrays``.
+
+    Maps that share it can be compared colour for colour, and the sign of a
+    value is its hue.
+    """
+    limit = max(float(np.abs(np.asarray(a)).max()) for a in arrays) or 1.0
+    return Normalize(vmin=-limit, vmax=limit)
+
+
+def kernel_heatmaps(images, kernels, language, labels=None, fixed=None):
     """Each image beside the heat map of its involution kernels, one column per layer.
 
     ``kernels`` holds one array per layer, ``(N, H', W', K, K, G)``; a position's
     value is the sum of its K x K kernel over all groups, as in the Keras example.
-    With ``labels``, each row is captioned with the image's class name.
+    All maps share one colour scale centred at zero, shown by a colour bar, so a
+    colour means the same number in every map and its hue gives the sign. With
+    ``labels``, each row is captioned with the image's class name; ``fixed``, one
+    boolean array ``(N, H', W')`` per layer, marks with a dot the positions whose
+    kernel is the span convolution's bias alone.
     """
     maps = [np.asarray(k).sum(axis=(-3, -2, -1)) for k in kernels]
     titles = [text(language, "kernel_layer", i=i) for i in range(1, len(kernels) + 1)]
-    return _map_grid(images, maps, titles, language, labels)
+    norm = symmetric_norm(*maps)
+    fig, axes = _map_grid(images, maps, titles, language, labels, cmap="RdBu_r", norm=norm)
+    if fixed is not None:
+        if len(fixed) != len(kernels):
+            raise ValueError(f"`fixed` needs one mask per layer ({len(kernels)}), got {len(fixed)}")
+        for col, mask in enumerate(fixed, start=1):
+            for n, row in enumerate(axes):
+                rows_, cols_ = np.nonzero(np.asarray(mask)[n])
+                row[col].plot(cols_, rows_, ".", color="black", markersize=1.5,
+                              label=text(language, "fixed_kernel_marker"))
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap="RdBu_r"), ax=axes, shrink=0.4,
+                       location="bottom", pad=0.03, aspect=30)
+    bar.set_label(text(language, "kernel_sum"))
+    handles, names = axes[0, 1].get_legend_handles_labels()
+    if handles:  # beside the colour bar, the key to the dots
+        bar.ax.legend(handles[:1], names[:1], loc="center left", bbox_to_anchor=(1.03, 0.5),
+                      markerscale=6, frameon=False)
+    return fig
 
 
 def attention_heatmaps(images, attentions, language, labels=None):
@@ -222,7 +255,7 @@ def attention_heatmaps(images, attentions, language, labels=None):
         kh, kw = attention.shape[-3:-1]
         maps.append(attention[..., kh // 2, kw // 2, :].mean(axis=-1))
     titles = [text(language, "attention_layer", i=i) for i in range(1, len(attentions) + 1)]
-    return _map_grid(images, maps, titles, language, labels)
+    return _map_grid(images, maps, titles, language, labels)[0]
 
 
 def benchmark_curves(rows, language):
@@ -253,4 +286,93 @@ def benchmark_curves(rows, language):
         ax.grid(alpha=0.3, which="both")
     axes[0].legend()
     fig.tight_layout()
+    return fig
+
+
+def weight_sharing_maps(positions=6, channels=4, groups=2, window=3):
+    """Which weight each operator applies where, as integer labels (NaN: none).
+
+    Equal labels mean one shared weight set. Convolution and involution get a
+    ``(channels, positions)`` array: convolution's label is the output channel,
+    the same at every position; involution's is the (position, group) pair, the
+    same for every channel of a group. Self-attention gets ``(positions,
+    positions)``, query by neighbour: one weight per pair within the window,
+    computed from both, and none outside it.
+    """
+    if channels % groups:
+        raise ValueError(f"`groups` ({groups}) must divide `channels` ({channels})")
+    channel, position = np.mgrid[:channels, :positions]
+    conv = channel.astype(float)
+    group = channel // (channels // groups)
+    inv = (position * groups + group).astype(float)
+    query, key = np.mgrid[:positions, :positions]
+    pairs = (query * positions + key).astype(float)
+    attention = np.where(np.abs(query - key) <= window // 2, pairs, np.nan)
+    return {"conv": conv, "involution": inv, "attention": attention}
+
+
+def weight_sharing(language, positions=6, channels=4, groups=2):
+    """A schematic of the axes over which each operator shares its weights.
+
+    One panel per operator (labels from :func:`weight_sharing_maps`): cells of
+    one colour use one weight set. Convolution's colours run along the channel
+    axis, involution's change at every position and group, and self-attention's
+    change with every pair of positions.
+    """
+    maps = weight_sharing_maps(positions, channels, groups)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+    axis_keys = {"conv": ("position", "output_channel"), "involution": ("position", "channel"),
+                 "attention": ("neighbour", "position")}
+    for ax, (key, labels) in zip(axes, maps.items()):
+        colours = np.ma.masked_invalid(np.mod(labels, 20))
+        ax.imshow(colours, cmap="tab20", vmin=0, vmax=19)
+        for (r, c), value in np.ndenumerate(labels):
+            if not np.isnan(value):
+                ax.text(c, r, f"{int(value) + 1}", ha="center", va="center", fontsize=8)
+        ax.set_xticks(range(labels.shape[1]), [str(i + 1) for i in range(labels.shape[1])])
+        ax.set_yticks(range(labels.shape[0]), [str(i + 1) for i in range(labels.shape[0])])
+        ax.set_xticks(np.arange(labels.shape[1] + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(labels.shape[0] + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="white", linewidth=1.5)
+        ax.tick_params(which="minor", length=0)
+        xlabel, ylabel = axis_keys[key]
+        ax.set_xlabel(text(language, xlabel))
+        ax.set_ylabel(text(language, ylabel))
+        ax.set_title(text(language, f"sharing_{key}"), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def kernel_comparison(image, pixels, kernels, conv_kernel, language):
+    """An image with two pixels marked, the kernel generated at each, and a convolution kernel.
+
+    ``pixels`` are two (row, column) pairs, ``kernels`` the two K x K kernels
+    generated there and ``conv_kernel`` a K x K convolution kernel. The three
+    share one colour scale centred at zero; each cell shows its weight.
+    """
+    if len(pixels) != 2 or len(kernels) != 2:
+        raise ValueError(
+            f"give two pixels and their two kernels, got {len(pixels)} and {len(kernels)}")
+    panels = [np.asarray(k, dtype=float) for k in (*kernels, conv_kernel)]
+    norm = symmetric_norm(*panels)
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.4))
+    axes[0].imshow(image)
+    names = ("A", "B")
+    for name, (row, col) in zip(names, pixels):
+        axes[0].plot(col, row, "o", markersize=10, markerfacecolor="none",
+                     markeredgecolor="yellow", markeredgewidth=2)
+        axes[0].annotate(name, (col, row), xytext=(6, 6), textcoords="offset points",
+                         color="yellow", fontweight="bold")
+    axes[0].set_title(text(language, "image"))
+    titles = [text(language, "kernel_at", name=name) for name in names]
+    titles.append(text(language, "conv_kernel"))
+    for ax, panel, title in zip(axes[1:], panels, titles):
+        ax.imshow(panel, cmap="RdBu_r", norm=norm)
+        for (r, c), value in np.ndenumerate(panel):
+            ax.text(c, r, f"{value:+.2f}", ha="center", va="center", fontsize=8)
+        ax.set_title(title)
+    for ax in axes:
+        _bare(ax)
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap="RdBu_r"), ax=axes[1:], shrink=0.8)
+    bar.set_label(text(language, "weight"))
     return fig

@@ -76,10 +76,76 @@ def test_kernel_heatmaps_sum_each_kernel():
     images = np.zeros((2, 4, 4, 3))
     kernels = [np.ones((2, 4, 4, 3, 3, 1)), np.ones((2, 2, 2, 3, 3, 2))]
     fig = plotting.kernel_heatmaps(images, kernels, "en")
-    assert len(fig.axes) == 2 * 3
+    assert len(fig.axes) == 2 * 3 + 1  # and the colour bar
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), np.full((4, 4), 9.0))
     np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), np.full((2, 2), 18.0))
     assert fig.axes[2].get_title() == "Involution kernel 2"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+def test_kernel_heatmaps_share_one_scale_centred_at_zero_and_mark_fixed_kernels(language):
+    plotting.use_language(language)
+    images = np.zeros((1, 4, 4, 3))
+    first, second = np.zeros((1, 4, 4, 3, 3, 1)), np.zeros((1, 2, 2, 3, 3, 1))
+    first[0, 0, 0, 0, 0, 0], second[0, 1, 1, 0, 0, 0] = -0.5, 2.0
+    fixed = [np.zeros((1, 4, 4), bool), np.zeros((1, 2, 2), bool)]
+    fixed[0][0, 3, 1] = True
+    fig = plotting.kernel_heatmaps(images, [first, second], language, fixed=fixed)
+    norms = [ax.images[0].norm for ax in fig.axes[1:3]]
+    assert [(n.vmin, n.vmax) for n in norms] == [(-2.0, 2.0)] * 2  # the largest |sum|, both signs
+    marks = fig.axes[1].lines[0]
+    assert (list(marks.get_xdata()), list(marks.get_ydata())) == ([1], [3])  # column, row
+    assert not fig.axes[2].lines[0].get_xdata().size
+    bar = fig.axes[-1]
+    assert bar.get_xlabel() == text(language, "kernel_sum")
+    assert bar.get_legend().get_texts()[0].get_text() == text(language, "fixed_kernel_marker")
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+
+
+def test_kernel_heatmaps_want_one_fixed_mask_per_layer():
+    with pytest.raises(ValueError, match="one mask per layer"):
+        plotting.kernel_heatmaps(np.zeros((1, 4, 4, 3)), [np.ones((1, 4, 4, 3, 3, 1))], "en",
+                                 fixed=[])
+
+
+def test_weight_sharing_maps_share_along_the_right_axes():
+    maps = plotting.weight_sharing_maps(positions=5, channels=4, groups=2, window=3)
+    conv, inv, attention = maps["conv"], maps["involution"], maps["attention"]
+    assert conv.shape == inv.shape == (4, 5) and attention.shape == (5, 5)
+    assert (conv == conv[:, :1]).all() and len(np.unique(conv)) == 4  # one per output channel
+    assert (inv[0] == inv[1]).all() and (inv[2] == inv[3]).all()  # channels of a group share
+    assert len(np.unique(inv)) == 5 * 2  # a new kernel at each position and group
+    inside = ~np.isnan(attention)
+    assert inside.sum() == 5 + 2 * 4  # the centre and one neighbour on each side
+    assert len(np.unique(attention[inside])) == inside.sum()  # one weight per pair
+    with pytest.raises(ValueError, match="`groups`"):
+        plotting.weight_sharing_maps(channels=4, groups=3)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+def test_weight_sharing_schematic_is_labelled(language):
+    plotting.use_language(language)
+    fig = plotting.weight_sharing(language)
+    assert [ax.get_title() for ax in fig.axes] == [
+        text(language, f"sharing_{k}") for k in ("conv", "involution", "attention")]
+    assert fig.axes[1].get_ylabel() == text(language, "channel")
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+def test_kernel_comparison_shares_a_symmetric_scale(language):
+    plotting.use_language(language)
+    kernels = [np.full((3, 3), 0.5), np.full((3, 3), -1.5)]
+    fig = plotting.kernel_comparison(np.zeros((8, 8, 3)), [(1, 2), (6, 5)], kernels,
+                                     np.eye(3), language)
+    norms = [ax.images[0].norm for ax in fig.axes[1:4]]
+    assert [(n.vmin, n.vmax) for n in norms] == [(-1.5, 1.5)] * 3
+    assert fig.axes[1].get_title() == text(language, "kernel_at", name="A")
+    assert fig.axes[3].get_title() == text(language, "conv_kernel")
+    assert list(fig.axes[0].lines[1].get_xdata()) == [5]  # pixel B, column
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+    with pytest.raises(ValueError, match="two pixels"):
+        plotting.kernel_comparison(np.zeros((8, 8, 3)), [(1, 2)], kernels, np.eye(3), language)
 
 
 def test_attention_heatmaps_show_the_centre_weight_averaged_over_heads():
