@@ -26,7 +26,7 @@ BLOCK = re.compile(r"<(p|td|th)>(.*?)</\1>", re.DOTALL)
 # sphinx-exercise titles its boxes from the one Sphinx language (English); the
 # Chinese pages get their own words. Its catalogue has Simplified Chinese only.
 EXERCISE_TITLE = re.compile(
-    r'(<p class="admonition-title">(?:Solution to)?(?:<a [^>]*>)?\s*)Exercise\b'
+    r'(<p class="admonition-title">(?:Solution to)?(?:<a [^>]*>)?)\s*Exercise\b'
 )
 SOLUTION_TITLE = re.compile(r'(<p class="admonition-title">)Solution to(<a |$)', re.MULTILINE)
 EXERCISE_SUBTITLE = re.compile(r"練習 \((.*?)\)(</a>|</p>)")

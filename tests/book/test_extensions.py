@@ -69,4 +69,4 @@ def test_exercise_titles_in_chinese():
     assert editions.translate_exercises(body) == (
         '<p class="admonition-title">練習（1 · 先預測，再執行）</p>\n'
         '<p class="admonition-title">解答：<a class="reference internal" href="#ex-zh-03-1">'
-        ' 練習（1 · 先預測，再執行）</a></p>')
+        '練習（1 · 先預測，再執行）</a></p>')
