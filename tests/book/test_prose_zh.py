@@ -39,11 +39,16 @@ AVOIDED = {
     "視頻": "影片",
 }
 
-# Full-width slashes take no spaces; a citation is set off from Chinese by a half-width space.
+# Full-width slashes take no spaces; a citation is set off from Chinese by a half-width space;
+# a figure or table reference renders as 圖 4.2 / 表 4.1, Chinese, so nothing separates it from
+# the Chinese before it (a space there would show between two Chinese characters).
 SPACING = {
     "space around a full-width slash": re.compile(r" ／|／ "),
     "no space between Chinese and a citation": re.compile(
         r"[\u4e00-\u9fff]\{cite:p\}|\{cite:p\}`[^`]*`[\u4e00-\u9fff]"
+    ),
+    "space between Chinese and a figure or table reference": re.compile(
+        r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] +\{numref\}"
     ),
 }
 
@@ -101,7 +106,9 @@ def test_each_avoided_term_is_caught(avoided):
 
 def test_random_seeds_and_good_spacing_pass():
     assert not re.search("(?<!隨機)種子", "從同一個隨機種子開始")
-    slash, cite = SPACING.values()
+    slash, cite, numref = SPACING.values()
     assert slash.search("內捲 ／ 卷積") and not slash.search("內捲／卷積")
     assert cite.search("內捲{cite:p}`li2021involution`把")
     assert not cite.search("內捲 {cite:p}`li2021involution` 把")
+    assert numref.search("也就是 {numref}`fig-zh-kernels` 中")
+    assert not numref.search("也就是{numref}`fig-zh-kernels` 中")
