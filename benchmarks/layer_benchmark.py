@@ -1,14 +1,13 @@
-"""Involution against an unfold baseline, DepthwiseConv2D and Conv2D: time and peak memory.
+"""Involution against an unfold baseline, DepthwiseConv2D and Conv2D: time and activation memory.
 
     python benchmarks/layer_benchmark.py [--backends tensorflow jax] [--repeats 7] [--json out.json]
-    python benchmarks/layer_benchmark.py --training   # one epoch of the Keras example's two models
+    python benchmarks/layer_benchmark.py --training   # an epoch of each network and its twin
 
 Forward + backward of one layer, compiled as each backend compiles a train step
 (tf.function, jax.jit; PyTorch eager). Times: medians, implementations
-interleaved in one process. Memory: the peak resident size that grows with the
-batch (a run at 2B images minus a run at B, each in a fresh process), so tracing
-and compilation do not count. Each backend runs in a process of its own
-(``involution.benchmark.in_child``). Prints a table and, with --json, writes
+interleaved in one process. Memory: the tensors the forward pass keeps for the
+backward pass (``involution.benchmark.kept_bytes``). Each backend runs in a
+process of its own (``involution.benchmark.in_child``). Prints a table and, with --json, writes
 every measurement. Needs the package installed (``pip install -e .``).
 """
 
@@ -26,8 +25,17 @@ CONFIGS = [  # (batch, size, channels, kernel_size), G4 r4: the issue's three se
 IMPLEMENTATIONS = ["involution", "unfold", "depthwise", "conv2d"]
 
 
-def training_epoch(images):
-    """Seconds for one epoch of the Keras example's two models on ``images`` CIFAR-10 images."""
+# The twins the training comparison times: each network against its convolutional twin.
+TWINS = {"involution": "conv", "sa_involution": "sa_conv", "sa_attention": "sa_conv"}
+
+
+def training_epoch(images, names=("conv", "involution", "sa_conv", "sa_involution",
+                                  "sa_attention"), rounds=2):
+    """Seconds for one epoch of each named experiment's model on ``images`` CIFAR-10 images.
+
+    The models take turns, ``rounds`` times, and each keeps its fastest epoch,
+    so that the machine's noise hits all of them alike.
+    """
     import time
 
     import keras
@@ -36,17 +44,19 @@ def training_epoch(images):
 
     dataset = data.load_dataset("full")
     x, y = dataset.x_train[:images], dataset.y_train[:images]
-    seconds = {}
-    for name in ("involution", "conv"):
+    models, seconds = {}, {}
+    for name in names:
         experiment = experiments.get(name)
         keras.utils.set_random_seed(0)
         model = experiment.build_model()
         model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        fit = dict(batch_size=experiment.batch_size, epochs=1, verbose=0)
-        model.fit(x[:512], y[:512], **fit)  # trace first
-        start = time.perf_counter()
-        model.fit(x, y, **fit)
-        seconds[name] = time.perf_counter() - start
+        model.fit(x[:512], y[:512], batch_size=experiment.batch_size, verbose=0)  # trace first
+        models[name] = model, experiment.batch_size
+    for _ in range(rounds):
+        for name, (model, batch_size) in models.items():
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+            seconds[name] = min(seconds.get(name, math.inf), time.perf_counter() - start)
     return seconds
 
 
@@ -64,7 +74,7 @@ def table(rows):
         config = Config(**{k: r[k] for k in fields[1:]})
         lines.append(
             f"{r['backend']:10} {config.label():30} {r['implementation']:12} "
-            f"{r['seconds'] * 1e3:9.1f} {r['peak_bytes'] / 2**20:8.1f} {time_ratio:13.2f} "
+            f"{r['seconds'] * 1e3:9.1f} {r['kept_bytes'] / 2**20:8.1f} {time_ratio:13.2f} "
             + (f"{'-':>12}" if math.isnan(memory_ratio) else f"{memory_ratio:12.2f}")
         )
     return "\n".join(lines)
@@ -77,7 +87,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=7, help="timed steps per implementation")
     parser.add_argument("--json", help="write all measurements to this file")
     parser.add_argument("--training", action="store_true",
-                        help="time one epoch of the Keras example's two models instead")
+                        help="time an epoch of the book's networks and their conv twins instead")
     parser.add_argument("--images", type=int, default=10000,
                         help="images per epoch with --training")
     args = parser.parse_args()
@@ -86,8 +96,9 @@ def main():
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
         seconds = training_epoch(args.images)
         for name, s in seconds.items():
-            print(f"{name:12} {s:6.1f} s per epoch of {args.images} images")
-        print(f"involution / conv: {seconds['involution'] / seconds['conv']:.2f}")
+            print(f"{name:14} {s:6.1f} s per epoch of {args.images} images")
+        for name, twin in TWINS.items():
+            print(f"{name} / {twin}: {seconds[name] / seconds[twin]:.2f}")
         return
 
     from involution.benchmark import in_child

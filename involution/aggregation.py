@@ -166,9 +166,14 @@ def forward(padded, kernel, geometry):
     return ops.reshape(outputs, grouped[:3] + (ops.shape(padded)[-1],))
 
 
-def kernel_gradient(padded, kernel, upstream, geometry):
-    """The gradient with respect to the kernel: each tap's window times upstream, per group."""
-    grouped = _grouped_shape(padded, kernel, geometry.groups)
+def kernel_gradient(padded, upstream, geometry):
+    """The gradient with respect to the kernel: each tap's window times upstream, per group.
+
+    Also local attention's query-key affinities, with the queries as ``upstream``
+    and the padded keys as ``padded``: ``(batch, H', W', G, K_h * K_w)``.
+    """
+    batch, out_h, out_w, channels = ops.shape(upstream)
+    grouped = (batch, out_h, out_w, geometry.groups, channels // geometry.groups)
     upstream = ops.reshape(upstream, grouped)
     return ops.stack(
         [ops.sum(ops.reshape(window, grouped) * upstream, axis=-1)
@@ -235,7 +240,7 @@ _INPUT_GRADIENT = {"gather": gather_input_gradient, "scatter": scatter_input_gra
 def gradients(padded, kernel, upstream, geometry, input_gradient):
     """The gradients of :func:`forward` with respect to ``padded`` and ``kernel``."""
     return (_INPUT_GRADIENT[input_gradient](padded, kernel, upstream, geometry),
-            kernel_gradient(padded, kernel, upstream, geometry))
+            kernel_gradient(padded, upstream, geometry))
 
 
 @functools.cache
@@ -262,6 +267,42 @@ def aggregation(geometry, input_gradient=None):
         return fused_forward(padded, kernel), grad
 
     return aggregate
+
+
+def _affinity_gradients(padded, query, upstream, geometry, input_gradient):
+    """The gradients of :func:`kernel_gradient` as affinities, with respect to the padded
+    keys and the queries: an input gradient and a forward pass of the aggregation, with
+    the affinities' upstream as the kernel."""
+    return (_INPUT_GRADIENT[input_gradient](padded, upstream, query, geometry),
+            forward(padded, upstream, geometry))
+
+
+@functools.cache
+def affinities(geometry, input_gradient=None):
+    """``f(padded_keys, query)``: every query's dot product with the keys under each tap.
+
+    ``query`` is ``(batch, H', W', G * key_dim)``, the keys padded by
+    :func:`pad_same`; the result is ``(batch, H', W', G, K_h * K_w)``, one
+    logit per head and tap. It is the aggregation's kernel gradient, and its own
+    gradients are the aggregation's input gradient and forward pass, so they too
+    are sums of slices that store nothing new: no (H', W', K*K, key_dim) tensor
+    of neighbourhoods exists in either pass. Built once per geometry.
+    """
+    input_gradient = one_of(
+        input_gradient or default_input_gradient(), "input_gradient", INPUT_GRADIENTS
+    )
+    fused_forward = fused(functools.partial(kernel_gradient, geometry=geometry))
+    fused_backward = fused(functools.partial(
+        _affinity_gradients, geometry=geometry, input_gradient=input_gradient))
+
+    @ops.custom_gradient
+    def affinity(padded, query):
+        def grad(*args, upstream=None):
+            return fused_backward(padded, query, args[0] if upstream is None else upstream)
+
+        return fused_forward(padded, query), grad
+
+    return affinity
 
 
 def aggregate(inputs, kernel, geometry, input_gradient=None):

@@ -7,41 +7,19 @@ small network. So the layer builds the weights and hands them to the very
 aggregation that :class:`~involution.layers.Involution` uses.
 """
 
-import functools
-
 import keras
 from keras import ops
 
 from involution.aggregation import (
     Geometry,
+    affinities,
     aggregate,
     average_pool_same,
-    fused,
     pad_same,
     strided_shape,
     windows,
 )
 from involution.validation import boolean, grouped_channels, pair, positive_int
-
-
-def affinities(query, keys, geometry):
-    """Query-key dot products, ``(batch, H', W', heads, K_h * K_w)``, one tap at a time.
-
-    ``query`` is ``(batch, H', W', heads, key_dim)``; ``keys`` are padded by
-    :func:`~involution.aggregation.pad_same`. Built from shifted slices of the
-    keys, so no (H', W', K*K, channels) tensor of neighbourhoods is stored.
-    """
-    return ops.stack(
-        [ops.sum(query * ops.reshape(k, ops.shape(query)), axis=-1)
-         for k in windows(keys, geometry, ops.shape(query)[1:3])],
-        axis=-1,
-    )
-
-
-@functools.cache
-def _fused_affinities(geometry):
-    """:func:`affinities` for one geometry, compiled once (see ``aggregation.fused``)."""
-    return fused(functools.partial(affinities, geometry=geometry))
 
 
 @keras.saving.register_keras_serializable(package="involution")
@@ -125,20 +103,20 @@ class LocalSelfAttention(keras.layers.Layer):
     def attention(self, inputs):
         """Attention weights, ``(batch, H', W', heads, K_h * K_w)``, tap ``ki * K_w + kj``.
 
-        The layout of :meth:`Involution.generate_kernel`. The logits are built
-        one tap at a time from shifted slices of the padded keys, so no
-        (H', W', K*K, channels) tensor of neighbourhoods is ever stored.
+        The layout of :meth:`Involution.generate_kernel`. The logits come from
+        :func:`~involution.aggregation.affinities`, sums of shifted slices of the
+        padded keys in both passes, so no (H', W', K*K, channels) tensor of
+        neighbourhoods is ever stored.
         """
         geometry, window = self.geometry, (self.kernel_size, self.strides, self.dilation_rate)
         x = inputs if self.strides == (1, 1) else average_pool_same(inputs, self.strides)
         query = self.query(x) * self._key_dim**-0.5
-        by_head = tuple(ops.shape(query)[:-1]) + (self.heads, self._key_dim)
-        query = ops.reshape(query, by_head)
         keys, out_size = pad_same(self.key(inputs), *window)
-        logits = _fused_affinities(geometry)(query, keys)
+        logits = affinities(geometry)(keys, query)
         if self.relative_position:
+            by_head = tuple(ops.shape(query)[:-1]) + (self.heads, self._key_dim)
             embedding = ops.reshape(self.relative_embedding, (-1, self.heads, self._key_dim))
-            logits = logits + ops.einsum("bhwnd,tnd->bhwnt", query, embedding)
+            logits = logits + ops.einsum("bhwnd,tnd->bhwnt", ops.reshape(query, by_head), embedding)
         # 1 where a tap is inside the image, 0 in the padding: (1, H', W', 1, K*K).
         inside, _ = pad_same(ops.ones_like(inputs[:1, :, :, :1]), *window)
         inside = ops.stack(windows(inside, geometry, out_size), axis=-1)

@@ -1,11 +1,13 @@
-"""Time and peak memory of one layer's forward + backward pass, side by side.
+"""Time and activation memory of one layer's forward + backward pass, side by side.
 
 Any implementation of :mod:`involution.implementations` on the same input.
 Times are medians over repeats with the implementations interleaved in one
-process, so that the machine's noise hits all of them alike. Memory is the
-peak that grows with the batch, measured for each implementation in fresh
-processes of its own: :func:`in_child` runs any measurement that way, with
-any backend (``python -m involution.benchmark REQUEST``).
+process, so that the machine's noise hits all of them alike. Memory is counted
+from the pass itself (:func:`kept_bytes`: the tensors the forward pass keeps
+for the backward pass), exact and the same on every run. The process's peak
+memory, measured in fresh processes (:func:`activation_memory`), is the check
+on that count: :func:`in_child` runs any measurement that way, with any
+backend (``python -m involution.benchmark REQUEST``).
 """
 
 import inspect
@@ -21,6 +23,22 @@ from dataclasses import asdict
 
 from involution.implementations import Config, make_layer
 
+# Ops whose outputs are the step's inputs or weights, not activations.
+_NOT_ACTIVATIONS = {"Placeholder", "Const", "ReadVariableOp", "VarHandleOp"}
+# Ops whose output shares its input's buffer: a kept view costs nothing more.
+_VIEWS = {"Identity", "Reshape", "ExpandDims", "Squeeze"}
+
+
+def _arrays(layer, config):
+    """Build ``layer`` for ``config``; return a random input and a probe for its output."""
+    import numpy as np
+
+    shape = (config.batch, config.size, config.size, config.channels)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=shape).astype("float32")
+    layer.build(shape)
+    return x, rng.normal(size=layer.compute_output_shape(shape)).astype("float32")
+
 
 def training_step(layer, config):
     """A compiled function computing the gradients of a loss on ``layer``'s output.
@@ -30,13 +48,8 @@ def training_step(layer, config):
     forward + backward pass.
     """
     import keras
-    import numpy as np
 
-    shape = (config.batch, config.size, config.size, config.channels)
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=shape).astype("float32")
-    layer.build(shape)
-    probe = rng.normal(size=layer.compute_output_shape(shape)).astype("float32")
+    x, probe = _arrays(layer, config)
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
@@ -84,19 +97,119 @@ def training_step(layer, config):
     raise NotImplementedError(backend)
 
 
-def time_steps(config, implementations, repeats=5, warmup=2):
-    """Median seconds per forward + backward step of each implementation."""
+def time_steps(config, implementations, repeats=5, warmup=2, seconds=0.5, most=200):
+    """Median seconds per forward + backward step of each implementation.
+
+    At least ``repeats`` rounds, and more, up to ``most``, until every
+    implementation has run for ``seconds``: a median of a few millisecond-long
+    steps moves with the machine's noise, one of a hundred does not.
+    """
     steps = {name: training_step(make_layer(name, config), config) for name in implementations}
     for step in steps.values():
         for _ in range(warmup):
             step()
     samples = {name: [] for name in implementations}
-    for _ in range(repeats):
+    while len(samples[implementations[0]]) < most and (
+        len(samples[implementations[0]]) < repeats
+        or min(sum(times) for times in samples.values()) < seconds
+    ):
         for name, step in steps.items():  # interleaved: noise hits all alike
             start = time.perf_counter()
             step()
             samples[name].append(time.perf_counter() - start)
     return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def _ancestors(tensors):
+    """The ops that ``tensors`` are computed from, theirs included."""
+    seen, stack = set(), [tensor.op for tensor in tensors]
+    while stack:
+        op = stack.pop()
+        if op not in seen:
+            seen.add(op)
+            stack += [tensor.op for tensor in op.inputs]
+    return seen
+
+
+def _tensorflow_kept_bytes(layer, config):
+    """Bytes of the forward pass's tensors that the traced backward pass reads.
+
+    Forward: the ops the loss is computed from; backward: the other ops the
+    gradients are computed from, a custom gradient's included.
+    """
+    import tensorflow as tf
+
+    x, probe = (tf.constant(array) for array in _arrays(layer, config))
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(layer(x, training=True) * probe)
+        return loss, tape.gradient(loss, [x, *layer.trainable_variables])
+
+    loss, *gradients = step.get_concrete_function().graph.outputs
+    forward = _ancestors([loss])
+    kept = {}
+    for op in _ancestors(gradients) - forward:
+        for tensor in op.inputs:
+            while tensor.op.type in _VIEWS:  # the same buffer under another name or shape
+                tensor = tensor.op.inputs[0]
+            if tensor.op in forward and tensor.op.type not in _NOT_ACTIVATIONS:
+                kept[tensor.name] = tensor.shape.num_elements() * tensor.dtype.size
+    return sum(kept.values())
+
+
+def kept_bytes(config, name):
+    """Bytes of the tensors that ``name``'s forward pass keeps for its backward pass.
+
+    The activations a training step holds for ``config.batch`` images, counted
+    from the pass itself, so the count is exact and repeats: on TensorFlow, the
+    tensors of the traced step that the gradient reads; on JAX, the residuals
+    of ``jax.vjp``; on PyTorch, what autograd saves. The input and the weights
+    are not counted, nor are buffers that live only inside one pass.
+    """
+    import keras
+
+    layer = make_layer(name, config)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        return _tensorflow_kept_bytes(layer, config)
+    x, _ = _arrays(layer, config)
+    mode = {"training": True} if "training" in inspect.signature(layer.call).parameters else {}
+    if backend == "jax":
+        import jax
+
+        x = jax.numpy.asarray(x)
+        trainable = [v.value for v in layer.trainable_variables]
+        frozen = [v.value for v in layer.non_trainable_variables]
+
+        def forward(trainable, x):
+            return layer.stateless_call(trainable, frozen, x, **mode)[0]
+
+        _, backward = jax.vjp(forward, trainable, x)
+        given = {id(array) for array in (*trainable, *frozen, x)}
+        residuals = {id(leaf): leaf.nbytes for leaf in jax.tree_util.tree_leaves(backward)
+                     if hasattr(leaf, "nbytes") and id(leaf) not in given}
+        return sum(residuals.values())
+    if backend == "torch":
+        import torch
+
+        x = torch.tensor(x, requires_grad=True)
+        given = {x.untyped_storage().data_ptr()} | {
+            v.value.untyped_storage().data_ptr() for v in layer.variables}
+        saved = {}
+
+        def pack(tensor):
+            storage = tensor.untyped_storage()
+            if storage.data_ptr() not in given:
+                saved[storage.data_ptr()] = storage.nbytes()
+            return tensor
+
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+            layer(x, **mode)
+        return sum(saved.values())
+    raise NotImplementedError(backend)
 
 
 def _resident_kib(field):
@@ -180,10 +293,11 @@ def activation_memory(config, name, backend=None):
 
 
 def run(configs, implementations, repeats=5, memory=True):
-    """Time (and, with ``memory``, peak memory) of every implementation on every config.
+    """Time (and, with ``memory``, activation memory) of every implementation on every config.
 
     One row per configuration and implementation: the backend, the
-    configuration's fields, ``implementation``, ``seconds`` and ``peak_bytes``.
+    configuration's fields, ``implementation``, ``seconds`` and ``kept_bytes``
+    (:func:`kept_bytes`).
     """
     import keras
 
@@ -194,7 +308,7 @@ def run(configs, implementations, repeats=5, memory=True):
             row = {"backend": keras.backend.backend(), **asdict(config),
                    "implementation": name, "seconds": seconds[name]}
             if memory:
-                row["peak_bytes"] = activation_memory(config, name)
+                row["kept_bytes"] = kept_bytes(config, name)
             rows.append(row)
     return rows
 
@@ -204,7 +318,7 @@ def relative(rows, numerator, denominator, size=None):
 
     ``rows`` (from :func:`run`) are narrowed to image ``size`` when given and
     must then hold one row per implementation. The memory ratio is NaN where
-    either memory was not measured or too small to measure.
+    either memory was not measured or is zero.
     """
     if size is not None:
         rows = [r for r in rows if r["size"] == size]
@@ -221,8 +335,8 @@ def relative(rows, numerator, denominator, size=None):
         raise ValueError(f"No row for {missing} among {sorted(pick)} (size={size}).")
     top, bottom = pick[numerator], pick[denominator]
     memory = math.nan
-    if top.get("peak_bytes") and bottom.get("peak_bytes"):
-        memory = top["peak_bytes"] / bottom["peak_bytes"]
+    if top.get("kept_bytes") and bottom.get("kept_bytes"):
+        memory = top["kept_bytes"] / bottom["kept_bytes"]
     return top["seconds"] / bottom["seconds"], memory
 
 

@@ -10,6 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from involution import models, settings, training
+from involution.seeds import SeedRuns
+
+# The seeds of a comparison: 42 first, the seed of every single-run experiment,
+# so that the run other chapters load is the first seed's.
+SEEDS = (42, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,20 @@ class Experiment:
     learning_rate: float = 1e-3
     schedule: str | None = None
     warmup_epochs: int = 0
+    seeds: tuple = SEEDS[:1]
 
     def epochs_for(self, profile_name):
         """The epochs in ``profile_name``: :attr:`epochs` in "full", 1 in "smoke"."""
         return settings.epochs(self.epochs, profile_name)
+
+    def seeds_for(self, profile_name):
+        """The seeds trained in ``profile_name``: :attr:`seeds` in "full", the first in "smoke"."""
+        return self.seeds if settings.check_profile(profile_name) == "full" else self.seeds[:1]
+
+    def train_seeds(self, dataset, **options):
+        """:meth:`train` once per seed of :meth:`seeds_for`, as :class:`SeedRuns`."""
+        seeds = self.seeds_for(dataset.profile)
+        return SeedRuns(seeds, tuple(self.train(dataset, seed=seed, **options) for seed in seeds))
 
     def train(self, dataset, seed=42, **options):
         """:func:`involution.training.train` with this experiment's settings.
@@ -48,7 +63,7 @@ _KERAS_EXAMPLE = dict(epochs=20)
 _RESIDUAL = dict(epochs=8, batch_size=128, learning_rate=3e-3, schedule="cosine",
                  warmup_epochs=1)
 # The attention chapter's three small networks, which differ in their spatial layer only.
-_SPATIAL = dict(epochs=3)
+_SPATIAL = dict(epochs=3, seeds=SEEDS)
 _SPATIAL_LAYER = {"conv": "a convolution", "involution": "an involution",
                   "attention": "local self-attention"}
 
@@ -58,7 +73,8 @@ EXPERIMENTS = {
         Experiment("conv", models.conv_classifier,
                    description="the Keras example's CNN", **_KERAS_EXAMPLE),
         Experiment("involution", models.involution_classifier,
-                   description="the Keras example's involution network", **_KERAS_EXAMPLE),
+                   description="the Keras example's involution network", seeds=SEEDS,
+                   **_KERAS_EXAMPLE),
         Experiment("rednet", models.rednet_classifier,
                    description="a RedNet: bottlenecks with involutions", **_RESIDUAL),
         Experiment("resnet", models.resnet_classifier,
@@ -86,3 +102,8 @@ def get(name):
 def train(name, dataset, seed=42, **options):
     """Train (or load from the cache) the experiment ``name`` on ``dataset``."""
     return get(name).train(dataset, seed=seed, **options)
+
+
+def train_seeds(name, dataset, **options):
+    """Train (or load) the experiment ``name`` with each of its seeds: :class:`SeedRuns`."""
+    return get(name).train_seeds(dataset, **options)

@@ -15,7 +15,7 @@ from involution.aggregation import (
     average_pool_same,
     strided_shape,
 )
-from involution.validation import boolean, grouped_channels, pair, positive_int
+from involution.validation import boolean, fraction, grouped_channels, pair, positive_int
 
 
 @keras.saving.register_keras_serializable(package="involution")
@@ -32,6 +32,9 @@ class Involution(keras.layers.Layer):
         dilation_rate: int or pair of ints, spacing between kernel taps.
         return_kernel: if True, the layer returns ``(outputs, kernel)``, where
             ``kernel`` has shape ``(batch, H', W', K_h, K_w, G)``.
+        norm_momentum: momentum of the kernel generator's batch normalization
+            (Keras's default, 0.99, averages its statistics over about 100
+            steps; a short training needs a shorter memory, such as 0.9).
 
     Input: ``(batch, height, width, channels)``; height and width may vary.
     Output: ``(batch, ceil(height / s_h), ceil(width / s_w), channels)``: involution
@@ -55,6 +58,7 @@ class Involution(keras.layers.Layer):
         reduction_ratio=4,
         dilation_rate=1,
         return_kernel=False,
+        norm_momentum=0.99,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -64,6 +68,7 @@ class Involution(keras.layers.Layer):
         self.reduction_ratio = positive_int(reduction_ratio, "reduction_ratio")
         self.dilation_rate = pair(dilation_rate, "dilation_rate")
         self.return_kernel = boolean(return_kernel, "return_kernel")
+        self.norm_momentum = fraction(norm_momentum, "norm_momentum")
 
     def build(self, input_shape):
         channels = grouped_channels(self.name, input_shape, self.groups, "groups")
@@ -75,7 +80,7 @@ class Involution(keras.layers.Layer):
             name="reduce", **sublayer,
         )
         self.reduce_norm = keras.layers.BatchNormalization(
-            name="reduce_norm", **sublayer
+            momentum=self.norm_momentum, name="reduce_norm", **sublayer
         )
         self.span = keras.layers.Conv2D(
             kh * kw * self.groups, 1, name="span", **sublayer
@@ -133,5 +138,6 @@ class Involution(keras.layers.Layer):
             reduction_ratio=self.reduction_ratio,
             dilation_rate=self.dilation_rate,
             return_kernel=self.return_kernel,
+            norm_momentum=self.norm_momentum,
         )
         return config

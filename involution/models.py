@@ -80,7 +80,7 @@ SPATIAL_LAYERS = ("conv", "involution", "attention")
 
 
 def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channels=16,
-                       input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
+                       norm_momentum=0.9, input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
     """Small networks that differ only in their spatial layer, for the attention chapter.
 
     A 2x2 patch embedding (a strided convolution, as attention models start),
@@ -89,6 +89,12 @@ def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channe
     group or head per ``group_channels`` channels) looks at the K x K
     neighbourhood, each followed by BatchNormalization and ReLU; 2x2 max-pooling
     between stages, global average pooling and a dense layer at the end.
+
+    These networks train for a few epochs, a few hundred steps: every batch
+    normalization (the involution's own too) averages its statistics with
+    ``norm_momentum`` 0.9, over about ten steps, where Keras's 0.99 would still
+    remember the first, untrained steps at test time and make the test accuracy
+    of a short run depend on its luck.
     """
     if spatial not in SPATIAL_LAYERS:
         raise ValueError(
@@ -100,19 +106,22 @@ def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channe
         if i > 1:
             x = keras.layers.MaxPooling2D(2)(x)
         x = keras.layers.Conv2D(width, 1, use_bias=False, name=f"mix_{i}")(x)
-        x = keras.layers.ReLU()(keras.layers.BatchNormalization(name=f"mix_{i}_bn")(x))
+        x = keras.layers.ReLU()(keras.layers.BatchNormalization(
+            momentum=norm_momentum, name=f"mix_{i}_bn")(x))
         name, groups = f"spatial_{i}", max(width // group_channels, 1)
         if spatial == "conv":
             x = keras.layers.Conv2D(
                 width, kernel_size, padding="same", use_bias=False, name=name
             )(x)
         elif spatial == "involution":
-            x, _ = Involution(kernel_size, groups=groups, return_kernel=True, name=name)(x)
+            x, _ = Involution(kernel_size, groups=groups, return_kernel=True,
+                              norm_momentum=norm_momentum, name=name)(x)
         else:
             x, _ = LocalSelfAttention(
                 kernel_size, heads=groups, return_attention=True, name=name
             )(x)
-        x = keras.layers.ReLU()(keras.layers.BatchNormalization(name=f"{name}_bn")(x))
+        x = keras.layers.ReLU()(keras.layers.BatchNormalization(
+            momentum=norm_momentum, name=f"{name}_bn")(x))
     x = keras.layers.GlobalAveragePooling2D()(x)
     outputs = keras.layers.Dense(num_classes, name="logits")(x)
     return keras.Model(inputs, outputs, name=f"sa_{spatial}")

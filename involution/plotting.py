@@ -146,18 +146,29 @@ def feature_maps(images, maps, language):
 def training_curves(histories, language):
     """Loss (top) and accuracy (bottom) per epoch, one column per model.
 
-    ``histories`` maps a model key ("conv", "involution", ...) to a Keras history dict.
+    ``histories`` maps a model key ("conv", "involution", ...) to a Keras history
+    dict, or to a list of them, one per seed: then the line is the mean over
+    seeds and the band spans the lowest to the highest seed.
     Accuracy shares the 0-1 scale across models; each loss keeps its own scale.
     """
     fig, axes = plt.subplots(2, len(histories), figsize=(5.5 * len(histories), 7), squeeze=False)
-    for col, (key, history) in enumerate(histories.items()):
+    for col, (key, runs) in enumerate(histories.items()):
+        runs = runs if isinstance(runs, list | tuple) else [runs]
         model = text(language, f"model_{key}")
-        epochs = np.arange(1, len(history["loss"]) + 1)
+        epochs = np.arange(1, len(runs[0]["loss"]) + 1)
         for row, metric in enumerate(("loss", "accuracy")):
             ax = axes[row, col]
-            ax.plot(epochs, history[metric], "o-", label=text(language, "train"))
-            ax.plot(epochs, history[f"val_{metric}"], "s-", label=text(language, "test"))
-            ax.set_title(text(language, "curve_title", model=model, metric=text(language, metric)))
+            for name, marker in ((metric, "o-"), (f"val_{metric}", "s-")):
+                values = np.array([run[name] for run in runs])
+                label = text(language, "test" if name.startswith("val_") else "train")
+                line, = ax.plot(epochs, values.mean(axis=0), marker, label=label)
+                if len(runs) > 1:
+                    ax.fill_between(epochs, values.min(axis=0), values.max(axis=0),
+                                    color=line.get_color(), alpha=0.2, linewidth=0)
+            title = text(language, "curve_title", model=model, metric=text(language, metric))
+            if len(runs) > 1:
+                title += text(language, "over_seeds", n=len(runs))
+            ax.set_title(title)
             ax.set_xlabel(text(language, "epoch"))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
@@ -263,7 +274,7 @@ def benchmark_curves(rows, language):
 
     ``rows`` come from :func:`involution.benchmark.run`. Both axes are
     logarithmic, so a constant ratio between two implementations is a constant
-    gap; memory too small to measure is left out.
+    gap; a layer that keeps nothing beyond its input and weights (zero) is left out.
     """
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     names = list(dict.fromkeys(r["implementation"] for r in rows))
@@ -272,8 +283,8 @@ def benchmark_curves(rows, language):
         label = text(language, f"impl_{name}")
         axes[0].plot([r["size"] for r in mine], [r["seconds"] * 1e3 for r in mine],
                      marker=marker, label=label)
-        measured = [r for r in mine if r.get("peak_bytes")]
-        axes[1].plot([r["size"] for r in measured], [r["peak_bytes"] / 2**20 for r in measured],
+        measured = [r for r in mine if r.get("kept_bytes")]
+        axes[1].plot([r["size"] for r in measured], [r["kept_bytes"] / 2**20 for r in measured],
                      marker=marker, label=label)
     for ax, key in zip(axes, ("step_ms", "activation_mib")):
         ax.set_xscale("log", base=2)

@@ -42,7 +42,7 @@ def attention_sweep(profile_name=None, sizes=None):
             for s in sizes or (16, 32, 64, 128)]
 
 
-def cached_run(configs, names=LAYER_IMPLEMENTATIONS, repeats=5, cache_dir=None,
+def cached_run(configs, names=LAYER_IMPLEMENTATIONS, repeats=7, cache_dir=None,
                progress=None):
     """:func:`involution.benchmark.run`, stored on disk and measured once.
 

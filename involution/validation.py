@@ -28,6 +28,15 @@ def positive_int(value, name):
     return value
 
 
+def fraction(value, name):
+    """``value``, checked to be a number in [0, 1) (not a bool), returned as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise ValueError(
+            f"`{name}` must be a number from 0 up to (not including) 1. Received: {name}={value!r}"
+        )
+    return float(value)
+
+
 def boolean(value, name):
     """``value``, checked to be True or False."""
     if not isinstance(value, bool):

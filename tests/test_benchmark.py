@@ -65,17 +65,40 @@ def test_involution_holds_less_memory_than_unfold():
     )
 
 
+def test_kept_bytes_counts_the_unfold_patch_tensor_and_nothing_for_a_convolution():
+    """The count is exact: unfold keeps its B*H*W*K*K*C patch tensor; involution and local
+    attention keep no such tensor; a convolution keeps only its input, which is not counted."""
+    config = Config(batch=2, size=12, channels=16, kernel_size=7, groups=2)
+    patches = 4 * 2 * 12 * 12 * 49 * 16
+    kept = {name: benchmark.kept_bytes(config, name) for name in implementations.BUILDERS}
+    assert kept["unfold"] >= patches > kept["local_attention"] > kept["involution"] > 0
+    assert kept == {name: benchmark.kept_bytes(config, name) for name in kept}  # it repeats
+    if BACKEND == "tensorflow":
+        assert kept["conv2d"] == kept["depthwise"] == 0
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="the book measures on TensorFlow")
+@pytest.mark.parametrize("name", ["unfold", "involution", "local_attention"])
+def test_kept_bytes_is_what_a_measured_peak_holds_at_least(name):
+    """Where activations dominate the process's noise, the peak that grows with the batch
+    holds what the pass keeps, plus buffers that live inside one pass: at most a few
+    times the count (TensorFlow, B8 48x48 C32 K7 G4)."""
+    config = Config(batch=8, size=48, channels=32, kernel_size=7)
+    kept, measured = benchmark.kept_bytes(config, name), benchmark.activation_memory(config, name)
+    assert 0.8 * kept <= measured <= 8 * kept
+
+
 def test_relative_divides_time_and_memory_at_one_size():
     base = dict(batch=1, channels=4, kernel_size=3)
-    rows = [dict(base, size=8, implementation="involution", seconds=1.0, peak_bytes=100),
-            dict(base, size=8, implementation="unfold", seconds=4.0, peak_bytes=0),
-            dict(base, size=16, implementation="involution", seconds=2.0, peak_bytes=200),
-            dict(base, size=16, implementation="unfold", seconds=5.0, peak_bytes=800)]
+    rows = [dict(base, size=8, implementation="involution", seconds=1.0, kept_bytes=100),
+            dict(base, size=8, implementation="unfold", seconds=4.0, kept_bytes=0),
+            dict(base, size=16, implementation="involution", seconds=2.0, kept_bytes=200),
+            dict(base, size=16, implementation="unfold", seconds=5.0, kept_bytes=800)]
     assert benchmark.relative(rows, "unfold", "involution", 16) == (2.5, 4.0)
     assert benchmark.relative(rows, "involution", "unfold", 16) == (0.4, 0.25)
     time, memory = benchmark.relative(rows, "unfold", "involution", 8)
     assert time == 4.0 and math.isnan(memory)
-    time, memory = benchmark.relative([{**r, "peak_bytes": None} for r in rows[2:]],
+    time, memory = benchmark.relative([{**r, "kept_bytes": None} for r in rows[2:]],
                                       "unfold", "involution")
     assert time == 2.5 and math.isnan(memory)
 

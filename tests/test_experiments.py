@@ -53,3 +53,19 @@ def test_the_schedule_reaches_the_optimizer(cifar):
 def test_an_unknown_experiment_lists_the_names():
     with pytest.raises(ValueError, match=r"Unknown experiment 'vit'; choose one of \['conv'"):
         experiments.get("vit")
+
+
+def test_seeds_train_in_the_full_profile_and_only_the_first_in_smoke(cifar):
+    short = dataclasses.replace(experiments.get("involution"), epochs=1)
+    assert short.seeds == experiments.SEEDS and short.seeds[0] == 42
+    assert short.seeds_for("full") == experiments.SEEDS
+    assert short.seeds_for("smoke") == (42,)
+    result = short.train_seeds(data.load_dataset("full"), print_fn=lambda _: None)
+    assert result.seeds == experiments.SEEDS and len(result.runs) == len(experiments.SEEDS)
+    # every seed has its own cache entry, and the first is the single run other chapters load
+    again = short.train_seeds(data.load_dataset("full"), print_fn=lambda _: None)
+    assert all(run.from_cache for run in again.runs)
+    assert short.train(data.load_dataset("full"), print_fn=lambda _: None).from_cache
+    assert len({tuple(run.history["loss"]) for run in result.runs}) == len(experiments.SEEDS)
+    assert experiments.train_seeds("sa_conv", data.load_dataset("smoke"),
+                                   print_fn=lambda _: None).seeds == (42,)

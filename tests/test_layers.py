@@ -194,9 +194,11 @@ def test_keras_file_round_trip(tmp_path):
 
 def test_config_round_trip():
     layer = Involution(5, strides=(2, 1), groups=4, reduction_ratio=8, dilation_rate=2,
-                       return_kernel=True, name="inv", dtype="float64")
+                       return_kernel=True, norm_momentum=0.9, name="inv", dtype="float64")
     clone = Involution.from_config(layer.get_config())
     assert clone.get_config() == layer.get_config()
+    clone.build((None, 8, 8, 8))
+    assert clone.reduce_norm.momentum == 0.9
     assert clone.kernel_size == (5, 5) and clone.strides == (2, 1)
     assert clone.dilation_rate == (2, 2)
 
@@ -227,6 +229,8 @@ def test_float64_policy_reaches_the_sublayers():
         (dict(kernel_size=3, reduction_ratio=0), r"`reduction_ratio`.*reduction_ratio=0"),
         (dict(kernel_size=3, dilation_rate=(1, 0)), r"`dilation_rate`.*\(1, 0\)"),
         (dict(kernel_size=3, return_kernel="yes"), r"`return_kernel`.*'yes'"),
+        (dict(kernel_size=3, norm_momentum=1), r"`norm_momentum`.*up to.*norm_momentum=1"),
+        (dict(kernel_size=3, norm_momentum=True), r"`norm_momentum`.*norm_momentum=True"),
     ],
 )
 def test_bad_arguments_name_argument_and_value(kwargs, message):

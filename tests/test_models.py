@@ -147,3 +147,12 @@ def test_kernel_model_returns_attention_weights_that_sum_to_one():
 def test_unknown_spatial_layer_is_named():
     with pytest.raises(ValueError, match="'pool'.*'conv', 'involution', 'attention'"):
         models.spatial_classifier("pool")
+
+
+def test_the_attention_chapters_networks_normalize_with_a_short_memory():
+    """A few hundred steps: every batch normalization, the involution's own too, uses 0.9."""
+    model = models.spatial_classifier("involution")
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    norms += [layer.reduce_norm for layer in model.layers if isinstance(layer, Involution)]
+    assert len(norms) == 9 and {norm.momentum for norm in norms} == {0.9}
+    assert models.involution_classifier().get_layer("involution_1").reduce_norm.momentum == 0.99

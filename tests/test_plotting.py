@@ -159,7 +159,7 @@ def test_attention_heatmaps_show_the_centre_weight_averaged_over_heads():
 
 
 def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory():
-    rows = [dict(implementation=name, size=size, seconds=0.1 * size, peak_bytes=size * 2**20 * m)
+    rows = [dict(implementation=name, size=size, seconds=0.1 * size, kept_bytes=size * 2**20 * m)
             for name, m in (("involution", 1), ("depthwise", 0)) for size in (8, 16)]
     fig = plotting.benchmark_curves(rows, "en")
     time_axis, memory_axis = fig.axes
@@ -204,3 +204,18 @@ def test_hidpi_figure_shows_itself_in_colab_only(monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab", object())
     sharp = plotting.HiDPIFigure(plt.figure(figsize=(1, 1)))
     assert shown == [sharp]
+
+
+def test_training_curves_draw_a_band_over_seeds():
+    def history(offset):
+        return {"loss": [2.0 - offset, 1.5], "val_loss": [2.1, 1.6],
+                "accuracy": [0.2 + offset, 0.4], "val_accuracy": [0.1, 0.3 + offset]}
+
+    fig = plotting.training_curves({"conv": history(0.0),
+                                    "involution": [history(0.0), history(0.1), history(0.2)]}, "en")
+    single, seeds = fig.axes[2], fig.axes[3]  # the accuracy panels
+    assert not single.collections and len(seeds.collections) == 2  # one band per curve
+    band = seeds.collections[1].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(0.1) and band.max() == pytest.approx(0.5)
+    assert seeds.lines[1].get_ydata()[1] == pytest.approx(0.4)  # the mean test accuracy
+    assert "3 random seeds" in seeds.get_title()
