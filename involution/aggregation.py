@@ -254,19 +254,28 @@ def aggregation(geometry, input_gradient=None):
     input_gradient = one_of(
         input_gradient or default_input_gradient(), "input_gradient", INPUT_GRADIENTS
     )
-    fused_forward = fused(functools.partial(forward, geometry=geometry))
-    fused_backward = fused(
-        functools.partial(gradients, geometry=geometry, input_gradient=input_gradient)
+    return _differentiated(
+        functools.partial(forward, geometry=geometry),
+        functools.partial(gradients, geometry=geometry, input_gradient=input_gradient),
     )
 
+
+def _differentiated(compute, differentiate):
+    """``f(a, b) = compute(a, b)`` with the gradients ``differentiate(a, b, upstream)``.
+
+    Both are compiled by :func:`fused`; the backward pass needs nothing but
+    ``a`` and ``b``, so the forward pass stores nothing else for it.
+    """
+    fused_compute, fused_differentiate = fused(compute), fused(differentiate)
+
     @ops.custom_gradient
-    def aggregate(padded, kernel):
+    def function(a, b):
         def grad(*args, upstream=None):
-            return fused_backward(padded, kernel, args[0] if upstream is None else upstream)
+            return fused_differentiate(a, b, args[0] if upstream is None else upstream)
 
-        return fused_forward(padded, kernel), grad
+        return fused_compute(a, b), grad
 
-    return aggregate
+    return function
 
 
 def _affinity_gradients(padded, query, upstream, geometry, input_gradient):
@@ -291,18 +300,10 @@ def affinities(geometry, input_gradient=None):
     input_gradient = one_of(
         input_gradient or default_input_gradient(), "input_gradient", INPUT_GRADIENTS
     )
-    fused_forward = fused(functools.partial(kernel_gradient, geometry=geometry))
-    fused_backward = fused(functools.partial(
-        _affinity_gradients, geometry=geometry, input_gradient=input_gradient))
-
-    @ops.custom_gradient
-    def affinity(padded, query):
-        def grad(*args, upstream=None):
-            return fused_backward(padded, query, args[0] if upstream is None else upstream)
-
-        return fused_forward(padded, query), grad
-
-    return affinity
+    return _differentiated(
+        functools.partial(kernel_gradient, geometry=geometry),
+        functools.partial(_affinity_gradients, geometry=geometry, input_gradient=input_gradient),
+    )
 
 
 def aggregate(inputs, kernel, geometry, input_gradient=None):
