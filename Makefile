@@ -17,7 +17,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -r requirements.txt -e .
+	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.book-installed
@@ -31,7 +31,7 @@ install-test: $(VENV)/.test-installed
 ## Only pages whose code changed execute again; trained models come from the training cache.
 ## The execution cache knows notebook code only, so it is dropped when the package changes.
 book: install
-	@hash=$$(cat involution/*.py requirements.txt | sha256sum | cut -c1-16); \
+	@hash=$$(cat involution/*.py involution_book/*.py requirements.txt pyproject.toml | sha256sum | cut -c1-16); \
 	if [ "$$(cat _build/.package-hash 2>/dev/null)" != "$$hash" ]; then \
 	  rm -rf _build/.jupyter_cache; mkdir -p _build; echo $$hash > _build/.package-hash; \
 	fi

@@ -6,8 +6,8 @@
 Forward + backward of one layer, compiled as each backend compiles a train step
 (tf.function, jax.jit; PyTorch eager). Times: medians, implementations
 interleaved in one process. Memory: the tensors the forward pass keeps for the
-backward pass (``involution.benchmark.kept_bytes``). Each backend runs in a
-process of its own (``involution.benchmark.in_child``). Prints a table and, with --json, writes
+backward pass (``involution_book.benchmark.kept_bytes``). Each backend runs in a
+process of its own (``involution_book.benchmark.in_child``). Prints a table and, with --json, writes
 every measurement. Needs the package installed (``pip install -e .``).
 """
 
@@ -40,7 +40,7 @@ def training_epoch(images, names=("conv", "involution", "sa_conv", "sa_involutio
 
     import keras
 
-    from involution import data, experiments
+    from involution_book import data, experiments
 
     dataset = data.load_dataset("full")
     x, y = dataset.x_train[:images], dataset.y_train[:images]
@@ -62,8 +62,8 @@ def training_epoch(images, names=("conv", "involution", "sa_conv", "sa_involutio
 
 def table(rows):
     """One line per measurement, with involution's time and memory over each row's."""
-    from involution.benchmark import relative
-    from involution.implementations import Config
+    from involution_book.benchmark import relative
+    from involution_book.implementations import Config
 
     fields = ("backend", "batch", "size", "channels", "kernel_size", "groups", "reduction_ratio")
     lines = [f"{'backend':10} {'config':30} {'implementation':12} {'ms':>9} {'MiB':>8} "
@@ -101,8 +101,8 @@ def main():
             print(f"{name} / {twin}: {seconds[name] / seconds[twin]:.2f}")
         return
 
-    from involution.benchmark import in_child
-    from involution.implementations import Config
+    from involution_book.benchmark import in_child
+    from involution_book.implementations import Config
 
     request = {"task": "run", "configs": [asdict(Config(*c)) for c in CONFIGS],
                "implementations": IMPLEMENTATIONS, "repeats": args.repeats, "memory": True}

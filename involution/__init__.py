@@ -1,27 +1,20 @@
-"""Involution for Keras 3, and the code behind the book *Convolution, Involution, Self-Attention*.
+"""Involution for Keras 3: the ``Involution`` layer (Li et al., CVPR 2021), local and
+global self-attention, RedNet, and what they cost.
 
-The layers load with their first use (``from involution import Involution``,
-or importing any submodule), so that ``python -m involution`` can quiet
-TensorFlow before Keras imports it.
+The layers are written with ``keras.ops`` only and run on TensorFlow, JAX and
+PyTorch. ``involution.models`` builds networks from them; ``involution.costs``
+counts their weights and multiply-adds.
 """
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
+
+from involution import costs, models
+from involution.attention import GlobalSelfAttention, LocalSelfAttention
+from involution.layers import Involution
 
 try:
     __version__ = version("involution")
 except PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0+unknown"
 
-_LAYERS = {
-    "GlobalSelfAttention": "involution.attention",
-    "Involution": "involution.layers",
-    "LocalSelfAttention": "involution.attention",
-}
-__all__ = sorted(_LAYERS)
-
-
-def __getattr__(name):
-    if name in _LAYERS:
-        return getattr(importlib.import_module(_LAYERS[name]), name)
-    raise AttributeError(f"module 'involution' has no attribute {name!r}")
+__all__ = ["GlobalSelfAttention", "Involution", "LocalSelfAttention", "costs", "models"]

@@ -10,20 +10,13 @@ aggregation that :class:`~involution.layers.Involution` uses.
 import keras
 from keras import ops
 
-from involution.aggregation import (
-    Geometry,
-    affinities,
-    aggregate,
-    average_pool_same,
-    pad_same,
-    strided_shape,
-    windows,
-)
-from involution.validation import boolean, grouped_channels, pair, positive_int
+from involution._aggregation import affinities, pad_same, windows
+from involution._local import LocalKernelLayer
+from involution._validation import boolean, grouped_channels, positive_int
 
 
 @keras.saving.register_keras_serializable(package="involution")
-class LocalSelfAttention(keras.layers.Layer):
+class LocalSelfAttention(LocalKernelLayer):
     """Multi-head self-attention of every position over its K x K neighbourhood.
 
     Args:
@@ -39,10 +32,17 @@ class LocalSelfAttention(keras.layers.Layer):
         relative_position: if True, a learned embedding per tap and head is added
             to the keys, so a head can prefer a direction; without it attention
             only sees content and is blind to where a neighbour is.
-        return_attention: if True, the layer returns ``(outputs, attention)``, where
-            ``attention`` has shape ``(batch, H', W', K_h, K_w, heads)``.
+        use_bias: whether the query, key and value projections have biases.
+        kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, kernel_constraint, bias_constraint: for the query,
+            key and value projections (1x1 convolutions), as
+            ``keras.layers.MultiHeadAttention`` passes them to its own.
 
-    Input: ``(batch, height, width, channels)``; height and width may vary.
+    Call arguments:
+        inputs: ``(batch, height, width, channels)``; height and width may vary.
+        return_attention_scores: if True, also return the attention weights,
+            ``(batch, H', W', K_h, K_w, heads)``, as ``MultiHeadAttention`` does.
+
     Output: ``(batch, ceil(height / s_h), ceil(width / s_w), channels)``, the
     geometry of ``Conv2D(padding="same")``. Taps that fall in the padding get
     attention weight exactly zero.
@@ -52,10 +52,13 @@ class LocalSelfAttention(keras.layers.Layer):
     >>> x = keras.random.normal((2, 16, 16, 32))
     >>> tuple(LocalSelfAttention(7, heads=4)(x).shape)
     (2, 16, 16, 32)
-    >>> y, weights = LocalSelfAttention(3, strides=2, return_attention=True)(x)
+    >>> y, weights = LocalSelfAttention(3, strides=2)(x, return_attention_scores=True)
     >>> tuple(weights.shape)
     (2, 8, 8, 3, 3, 1)
     """
+
+    group_argument = "heads"
+    return_argument = "return_attention_scores"
 
     def __init__(
         self,
@@ -65,28 +68,23 @@ class LocalSelfAttention(keras.layers.Layer):
         key_dim=None,
         dilation_rate=1,
         relative_position=True,
-        return_attention=False,
+        use_bias=False,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        self.kernel_size = pair(kernel_size, "kernel_size")
-        self.strides = pair(strides, "strides")
-        self.heads = positive_int(heads, "heads")
+        super().__init__(kernel_size, strides, heads, dilation_rate, **kwargs)
         self.key_dim = None if key_dim is None else positive_int(key_dim, "key_dim")
-        self.dilation_rate = pair(dilation_rate, "dilation_rate")
         self.relative_position = boolean(relative_position, "relative_position")
-        self.return_attention = boolean(return_attention, "return_attention")
+        self.use_bias = boolean(use_bias, "use_bias")
 
     @property
-    def geometry(self):
-        """Where this layer's taps fall, one group per head."""
-        return Geometry(self.kernel_size, self.strides, self.dilation_rate, self.heads)
+    def heads(self):
+        return self.groups
 
     def build(self, input_shape):
-        channels = grouped_channels(self.name, input_shape, self.heads, "heads")
+        channels = self.channels(input_shape)
         self.input_spec = keras.layers.InputSpec(ndim=4, axes={-1: channels})
         self._key_dim = self.key_dim or channels // self.heads
-        sublayer = dict(kernel_size=1, use_bias=False, dtype=self.dtype_policy)
+        sublayer = dict(kernel_size=1, use_bias=self.use_bias, **self.sublayer_kwargs())
         width = self.heads * self._key_dim
         self.query = keras.layers.Conv2D(width, name="query", **sublayer)
         self.key = keras.layers.Conv2D(width, name="key", **sublayer)
@@ -103,14 +101,12 @@ class LocalSelfAttention(keras.layers.Layer):
     def attention(self, inputs):
         """Attention weights, ``(batch, H', W', heads, K_h * K_w)``, tap ``ki * K_w + kj``.
 
-        The layout of :meth:`Involution.generate_kernel`. The logits come from
-        :func:`~involution.aggregation.affinities`, sums of shifted slices of the
-        padded keys in both passes, so no (H', W', K*K, channels) tensor of
-        neighbourhoods is ever stored.
+        The layout of :meth:`Involution.generate_kernel`. The logits are sums of
+        shifted slices of the padded keys in both passes, so no (H', W', K*K,
+        channels) tensor of neighbourhoods is ever stored.
         """
         geometry, window = self.geometry, (self.kernel_size, self.strides, self.dilation_rate)
-        x = inputs if self.strides == (1, 1) else average_pool_same(inputs, self.strides)
-        query = self.query(x) * self._key_dim**-0.5
+        query = self.query(self.pooled(inputs)) * self._key_dim**-0.5
         keys, out_size = pad_same(self.key(inputs), *window)
         logits = affinities(geometry)(keys, query)
         if self.relative_position:
@@ -126,32 +122,15 @@ class LocalSelfAttention(keras.layers.Layer):
         logits = ops.where(inside > 0, logits, floor)
         return ops.softmax(logits, axis=-1) * inside
 
-    def call(self, inputs):
-        attention = self.attention(inputs)
-        outputs = aggregate(self.value(inputs), attention, self.geometry)
-        if not self.return_attention:
-            return outputs
-        kh, kw = self.kernel_size
-        attention = ops.reshape(attention, tuple(ops.shape(attention)[:-1]) + (kh, kw))
-        return outputs, ops.transpose(attention, (0, 1, 2, 4, 5, 3))
-
-    def compute_output_shape(self, input_shape):
-        channels = grouped_channels(self.name, input_shape, self.heads, "heads")
-        outputs = strided_shape(input_shape, self.strides, channels)
-        if not self.return_attention:
-            return outputs
-        return outputs, (*outputs[:3], *self.kernel_size, self.heads)
+    def call(self, inputs, return_attention_scores=False):
+        return self.combine(self.value(inputs), self.attention(inputs), return_attention_scores)
 
     def get_config(self):
         config = super().get_config()
         config.update(
-            kernel_size=self.kernel_size,
-            strides=self.strides,
-            heads=self.heads,
             key_dim=self.key_dim,
-            dilation_rate=self.dilation_rate,
             relative_position=self.relative_position,
-            return_attention=self.return_attention,
+            use_bias=self.use_bias,
         )
         return config
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import keras
 
-from involution.validation import pair
+from involution._validation import pair
 
 
 @dataclass(frozen=True)

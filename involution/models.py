@@ -1,5 +1,7 @@
-"""The book's networks: the Keras example's CNN and involution network, RedNet and
-its ResNet twin, and the attention chapter's small networks."""
+"""Networks built from the layers: RedNet (Li et al.'s ResNet with involutions) and its
+ResNet twin, sized for 32 x 32 images, and a model that shows every layer's kernels."""
+
+import inspect
 
 import keras
 
@@ -10,121 +12,46 @@ INPUT_SHAPE = (32, 32, 3)
 NUM_CLASSES = 10
 
 
-def _head(x, num_classes):
-    x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(64, activation="relu")(x)
-    return keras.layers.Dense(num_classes, name="logits")(x)
-
-
-def conv_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
-    """The Keras example's CNN: three 3x3 convolutions (32, 64, 64), two max-pools, a dense head.
-
-    319,178 parameters on 32x32x3 inputs; outputs logits.
-    """
-    inputs = keras.Input(input_shape)
-    x = inputs
-    for i, filters in enumerate((32, 64, 64), start=1):
-        if i > 1:
-            x = keras.layers.MaxPooling2D(2)(x)
-        x = keras.layers.Conv2D(filters, 3, padding="same", name=f"conv_{i}")(x)
-        x = keras.layers.ReLU()(x)
-    return keras.Model(inputs, _head(x, num_classes), name="conv_classifier")
-
-
-def involution_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
-    """The Keras example's involution network: three 3x3 involutions on the 3 input channels.
-
-    Same pooling and head as :func:`conv_classifier`. Each involution has
-    reduction ratio 2 and one group, and returns its kernel as a second output
-    so that :func:`kernel_model` can show it. 13,077 parameters: the example's
-    13,080 less the bias of each kernel-generating 1x1 reduction, which the
-    BatchNormalization right after it cancels.
-    """
-    inputs = keras.Input(input_shape)
-    x = inputs
-    for i in range(1, 4):
-        if i > 1:
-            x = keras.layers.MaxPooling2D(2)(x)
-        x, _ = Involution(
-            3, reduction_ratio=2, return_kernel=True, name=f"involution_{i}"
-        )(x)
-        x = keras.layers.ReLU()(x)
-    return keras.Model(inputs, _head(x, num_classes), name="involution_classifier")
-
-
 def kernel_model(model):
-    """A model from ``model``'s inputs to the kernel of each of its involutions.
+    """A model from ``model``'s inputs to the kernel of each of its local layers.
 
-    Works for functional models whose ``Involution`` layers were built with
-    ``return_kernel=True``; the kernels have shape ``(batch, H', W', K, K, G)``.
-    ``LocalSelfAttention`` layers built with ``return_attention=True`` count
-    too: their attention weights are kernels of the same layout.
+    The kernel of every ``Involution`` (the attention weights of every
+    ``LocalSelfAttention``) of a functional ``model``, ``(batch, H', W', K, K,
+    G)`` each, in the order the layers run, whether or not the model's layers
+    return them. It always runs as at inference (no augmentation, batch
+    normalization with its moving statistics), and it holds a copy of the
+    local layers' weights, taken now: make it after training.
     """
-    layers = [
-        layer for layer in model.layers
-        if (isinstance(layer, Involution) and layer.return_kernel)
-        or (isinstance(layer, LocalSelfAttention) and layer.return_attention)
-    ]
-    if not layers:
+    local = (Involution, LocalSelfAttention)
+    if not any(isinstance(layer, local) for layer in model.layers):
         raise ValueError(
-            f"Model '{model.name}' has no Involution layer built with "
-            "return_kernel=True (or LocalSelfAttention with return_attention=True), "
+            f"Model '{model.name}' has no Involution or LocalSelfAttention layer, "
             "so it has no kernels to show."
         )
-    return keras.Model(
-        model.input, [layer.output[1] for layer in layers], name=f"{model.name}_kernels"
-    )
 
+    def copy_local(layer):
+        # A copy, not the layer: Keras cannot trace one layer to outputs of two structures.
+        if not isinstance(layer, local):
+            return layer
+        copy = type(layer).from_config(layer.get_config())
+        copy.build(layer.input.shape)
+        copy.set_weights(layer.get_weights())
+        return copy
 
-SPATIAL_LAYERS = ("conv", "involution", "attention")
+    kernels = []
 
+    def call_function(layer, *args, **kwargs):
+        if "training" in inspect.signature(layer.call).parameters:
+            kwargs["training"] = False  # augmentation layers default to training=True
+        if not isinstance(layer, local):
+            return layer(*args, **kwargs)
+        outputs, kernel = layer(*args, **kwargs, **{layer.return_argument: True})
+        kernels.append(kernel)
+        return outputs
 
-def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channels=16,
-                       norm_momentum=0.9, input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
-    """Small networks that differ only in their spatial layer, for the attention chapter.
-
-    A 2x2 patch embedding (a strided convolution, as attention models start),
-    then one stage per width: a 1x1 convolution mixes the channels and the
-    spatial layer (``"conv"``, ``"involution"`` or ``"attention"``, with one
-    group or head per ``group_channels`` channels) looks at the K x K
-    neighbourhood, each followed by BatchNormalization and ReLU; 2x2 max-pooling
-    between stages, global average pooling and a dense layer at the end.
-
-    These networks train for a few epochs, a few hundred steps: every batch
-    normalization (the involution's own too) averages its statistics with
-    ``norm_momentum`` 0.9, over about ten steps, where Keras's 0.99 would still
-    remember the first, untrained steps at test time and make the test accuracy
-    of a short run depend on its luck.
-    """
-    if spatial not in SPATIAL_LAYERS:
-        raise ValueError(
-            f"Unknown spatial layer {spatial!r}; choose one of {SPATIAL_LAYERS}."
-        )
-    inputs = keras.Input(input_shape)
-    x = keras.layers.Conv2D(widths[0], 2, strides=2, name="patches")(inputs)
-    for i, width in enumerate(widths, start=1):
-        if i > 1:
-            x = keras.layers.MaxPooling2D(2)(x)
-        x = keras.layers.Conv2D(width, 1, use_bias=False, name=f"mix_{i}")(x)
-        x = keras.layers.ReLU()(keras.layers.BatchNormalization(
-            momentum=norm_momentum, name=f"mix_{i}_bn")(x))
-        name, groups = f"spatial_{i}", max(width // group_channels, 1)
-        if spatial == "conv":
-            x = keras.layers.Conv2D(
-                width, kernel_size, padding="same", use_bias=False, name=name
-            )(x)
-        elif spatial == "involution":
-            x, _ = Involution(kernel_size, groups=groups, return_kernel=True,
-                              norm_momentum=norm_momentum, name=name)(x)
-        else:
-            x, _ = LocalSelfAttention(
-                kernel_size, heads=groups, return_attention=True, name=name
-            )(x)
-        x = keras.layers.ReLU()(keras.layers.BatchNormalization(
-            momentum=norm_momentum, name=f"{name}_bn")(x))
-    x = keras.layers.GlobalAveragePooling2D()(x)
-    outputs = keras.layers.Dense(num_classes, name="logits")(x)
-    return keras.Model(inputs, outputs, name=f"sa_{spatial}")
+    clone = keras.models.clone_model(model, clone_function=copy_local,
+                                     call_function=call_function)
+    return keras.Model(clone.input, kernels, name=f"{model.name}_kernels")
 
 
 def augmentation(name="augment"):
@@ -153,8 +80,7 @@ def bottleneck_block(
     """ResNet's bottleneck: 1x1 reduce, a spatial layer, 1x1 expand, plus a shortcut.
 
     ``spatial="involution"`` is RedNet's block (an ``Involution`` with
-    ``filters // group_channels`` groups, built with ``return_kernel=True`` so
-    that :func:`kernel_model` finds it), ``"conv"`` ResNet's 3x3 convolution.
+    ``filters // group_channels`` groups), ``"conv"`` ResNet's 3x3 convolution.
     A block with ``strides`` > 1 average-pools its input first, for the
     residual branch and the shortcut alike (ResNet-D pools the shortcut too,
     so that it sees every pixel). RedNet strides the involution instead,
@@ -170,10 +96,9 @@ def bottleneck_block(
     y = keras.layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_reduce")(x)
     y = norm(y, "reduce")
     if spatial == "involution":
-        y, _ = Involution(
+        y = Involution(
             kernel_size, groups=max(filters // group_channels, 1),
-            reduction_ratio=reduction_ratio, return_kernel=True,
-            name=f"involution_{name}",
+            reduction_ratio=reduction_ratio, name=f"involution_{name}",
         )(y)
     elif spatial == "conv":
         y = keras.layers.Conv2D(

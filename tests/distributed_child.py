@@ -13,9 +13,10 @@ import tempfile
 import keras
 import numpy as np
 
-from involution import LocalSelfAttention, distribution, training
-from involution.data import Dataset
+from involution import LocalSelfAttention
 from involution.models import rednet_classifier
+from involution_book import distribution, training
+from involution_book.data import Dataset
 
 LEARNING_RATE = 0.5
 distribution.split_cpu(2)  # before any operation runs

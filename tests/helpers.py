@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from involution.data import Dataset
+from involution_book.data import Dataset
 
 
 def write_npz(path, n_train=40, n_test=20, **override):

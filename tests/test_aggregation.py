@@ -5,19 +5,17 @@ Both input-gradient forms run on every backend, eager and compiled.
 
 import math
 
-import keras
 import numpy as np
 import pytest
 from keras import ops
 
 import reference
 from conftest import compile_fn, finite_difference, value_and_input_grad
-from involution.aggregation import (
+from involution._aggregation import (
     INPUT_GRADIENTS,
     Geometry,
     aggregate,
     aggregation,
-    inside_taps,
     strided_shape,
 )
 
@@ -104,18 +102,3 @@ def test_an_unknown_input_gradient_names_the_choices():
 @pytest.mark.parametrize("size,stride,expected", [(7, 2, 4), (8, 2, 4), (5, 4, 2), (None, 2, None)])
 def test_strided_shape_rounds_up(size, stride, expected):
     assert strided_shape((None, size, 6, 3), (stride, 1), 3) == (None, expected, 6, 3)
-
-
-def test_inside_taps_of_a_3x3_window_are_4_at_corners_6_on_edges_9_inside():
-    taps = ops.convert_to_numpy(inside_taps(4, 5, Geometry((3, 3), (1, 1), (1, 1))))
-    np.testing.assert_array_equal(taps, [[4, 6, 6, 6, 4], [6, 9, 9, 9, 6],
-                                         [6, 9, 9, 9, 6], [4, 6, 6, 6, 4]])
-
-
-@pytest.mark.parametrize("strides,dilation", [((2, 2), (1, 1)), ((1, 1), (2, 2)), ((2, 1), (1, 1))])
-def test_inside_taps_count_what_an_all_ones_same_convolution_sums(strides, dilation):
-    conv = keras.layers.Conv2D(1, 3, strides=strides, dilation_rate=dilation, padding="same",
-                               use_bias=False, kernel_initializer="ones")
-    expected = ops.convert_to_numpy(conv(ops.ones((1, 7, 6, 1))))[0, :, :, 0]
-    taps = ops.convert_to_numpy(inside_taps(7, 6, Geometry((3, 3), strides, dilation)))
-    np.testing.assert_array_equal(taps, expected)

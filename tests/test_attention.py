@@ -7,7 +7,7 @@ from keras import ops
 
 from attention_reference import local_self_attention
 from conftest import assert_input_gradient_matches, value_and_input_grad
-from involution.aggregation import aggregate
+from involution._aggregation import aggregate
 from involution.attention import GlobalSelfAttention, LocalSelfAttention
 
 
@@ -59,9 +59,9 @@ def test_matches_numpy_reference(shape, k, s, heads, key_dim, d, relative):
     x = rng.normal(size=shape).astype("float32")
     layer = make_layer(
         shape, rng, kernel_size=k, strides=s, heads=heads, key_dim=key_dim,
-        dilation_rate=d, relative_position=relative, return_attention=True,
+        dilation_rate=d, relative_position=relative,
     )
-    y, attention = layer(x)
+    y, attention = layer(x, return_attention_scores=True)
     y_ref, attention_ref = reference(layer, x)
     assert tuple(y.shape) == y_ref.shape
     assert tuple(attention.shape) == attention_ref.shape
@@ -72,8 +72,8 @@ def test_matches_numpy_reference(shape, k, s, heads, key_dim, d, relative):
 def test_weights_sum_to_one_and_padding_gets_exactly_none():
     rng = np.random.default_rng(1)
     shape = (2, 6, 7, 4)
-    layer = make_layer(shape, rng, kernel_size=3, heads=2, return_attention=True)
-    _, attention = layer(rng.normal(size=shape).astype("float32"))
+    layer = make_layer(shape, rng, kernel_size=3, heads=2)
+    _, attention = layer(rng.normal(size=shape).astype("float32"), return_attention_scores=True)
     attention = numpy(attention)  # (B, H, W, 3, 3, heads)
     np.testing.assert_allclose(attention.sum(axis=(3, 4)), 1, atol=1e-6)
     corner = attention[:, 0, 0]  # taps of row -1 or column -1 are padding: 5 of 9
@@ -87,12 +87,12 @@ def test_position_with_every_tap_in_padding_attends_to_nothing():
     """With dilation, a window can miss the image: weights and output 0, never NaN."""
     rng = np.random.default_rng(2)
     shape = (1, 2, 5, 2)  # kernel 2, dilation 3: the taps of row 0 are rows -1 and 2
-    layer = make_layer(shape, rng, kernel_size=2, dilation_rate=3, return_attention=True)
+    layer = make_layer(shape, rng, kernel_size=2, dilation_rate=3)
     x = rng.normal(size=shape).astype("float32")
-    y, attention = layer(x)
+    y, attention = layer(x, return_attention_scores=True)
     assert np.all(numpy(attention)[:, 0] == 0) and np.all(numpy(y)[:, 0] == 0)
     np.testing.assert_allclose(numpy(attention)[:, 1].sum(axis=(2, 3)), 1, atol=1e-6)
-    _, grad = value_and_input_grad(lambda t: ops.sum(layer(t)[0] ** 2), x)
+    _, grad = value_and_input_grad(lambda t: ops.sum(layer(t) ** 2), x)
     assert np.all(np.isfinite(grad)) and np.abs(grad).max() > 0
 
 
@@ -115,11 +115,12 @@ def test_output_shape_follows_conv2d_same(size, stride):
     x = np.zeros((1, size, size + 1, 6), "float32")
     conv = keras.layers.Conv2D(2, 3, strides=stride, padding="same")
     expected = tuple(conv(x).shape[1:3])
-    layer = LocalSelfAttention(3, strides=stride, heads=3, return_attention=True)
-    y, attention = layer(x)
+    layer = LocalSelfAttention(3, strides=stride, heads=3)
+    y, attention = layer(x, return_attention_scores=True)
     assert tuple(y.shape) == (1, *expected, 6)
     assert tuple(attention.shape) == (1, *expected, 3, 3, 3)
-    assert layer.compute_output_shape(x.shape) == ((1, *expected, 6), (1, *expected, 3, 3, 3))
+    assert layer.compute_output_shape(x.shape) == (1, *expected, 6)
+    assert layer.compute_kernel_shape(x.shape) == (1, *expected, 3, 3, 3)
     assert LocalSelfAttention(3).compute_output_shape((None, None, 5, 2)) == (None, None, 5, 2)
 
 
@@ -190,9 +191,8 @@ def test_keras_file_round_trip(tmp_path):
     rng = np.random.default_rng(7)
     inputs = keras.Input((None, None, 6))
     x = LocalSelfAttention(3, strides=2, heads=3, key_dim=2, name="attn_a")(inputs)
-    y, attention = LocalSelfAttention(
-        (3, 5), dilation_rate=(2, 1), relative_position=False, return_attention=True
-    )(x)
+    y, attention = LocalSelfAttention((3, 5), dilation_rate=(2, 1), relative_position=False)(
+        x, return_attention_scores=True)
     model = keras.Model(inputs, [y, attention])
     layer = model.get_layer("attn_a")
     layer.relative_embedding.assign(rng.normal(size=layer.relative_embedding.shape))
@@ -207,13 +207,17 @@ def test_keras_file_round_trip(tmp_path):
 
 def test_config_round_trip():
     layer = LocalSelfAttention(5, strides=(2, 1), heads=4, key_dim=8, dilation_rate=2,
-                               relative_position=False, return_attention=True,
-                               name="attn", dtype="float64")
+                               relative_position=False, use_bias=True, name="attn",
+                               dtype="float64", kernel_initializer="ones",
+                               bias_regularizer=keras.regularizers.L1(0.1))
     clone = LocalSelfAttention.from_config(layer.get_config())
     assert clone.get_config() == layer.get_config()
     assert clone.kernel_size == (5, 5) and clone.strides == (2, 1)
     assert clone.dilation_rate == (2, 2) and clone.key_dim == 8
-    assert clone.relative_position is False and clone.return_attention is True
+    assert clone.relative_position is False and clone.use_bias is True
+    clone.build((None, 8, 8, 8))
+    assert isinstance(clone.key.kernel_initializer, keras.initializers.Ones)
+    assert isinstance(clone.value.bias_regularizer, keras.regularizers.L1)
     assert LocalSelfAttention(3).get_config()["key_dim"] is None
 
 
@@ -229,7 +233,10 @@ def test_config_round_trip():
         (dict(kernel_size=3, key_dim=2.0), r"`key_dim`.*key_dim=2.0"),
         (dict(kernel_size=3, dilation_rate=(1, 0)), r"`dilation_rate`.*\(1, 0\)"),
         (dict(kernel_size=3, relative_position=1), r"`relative_position`.*=1"),
-        (dict(kernel_size=3, return_attention="yes"), r"`return_attention`.*'yes'"),
+        (dict(kernel_size=3, return_attention=True),
+         r"per call.*layer\(x, return_attention_scores=True\)"),
+        (dict(kernel_size=3, use_bias="no"), r"`use_bias`.*'no'"),
+        (dict(kernel_size=3, kernel_constraint="nonsense"), r"`kernel_constraint`.*'nonsense'"),
     ],
 )
 def test_bad_arguments_name_argument_and_value(kwargs, message):
@@ -281,3 +288,18 @@ def test_a_built_layer_refuses_other_channels(layer):
     layer(np.zeros((1, 6, 6, 8), "float32"))
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 8"):
         layer(np.zeros((1, 6, 6, 4), "float32"))
+
+
+def test_projections_take_the_users_initializers_regularizers_and_biases():
+    layer = LocalSelfAttention(3, heads=2, use_bias=True, relative_position=False,
+                               kernel_initializer="zeros", bias_initializer="ones",
+                               kernel_regularizer=keras.regularizers.L2(1.0))
+    layer.build((None, 6, 6, 4))
+    for projection in (layer.query, layer.key, layer.value):
+        np.testing.assert_array_equal(numpy(projection.kernel), 0.0)
+        np.testing.assert_array_equal(numpy(projection.bias), 1.0)
+    assert len(layer.losses) == 3
+    # zero kernels: every query and key is its bias, so the 9 taps of an inner window tie
+    x = np.random.default_rng(9).normal(size=(1, 6, 6, 4)).astype("float32")
+    _, attention = layer(x, return_attention_scores=True)
+    np.testing.assert_allclose(numpy(attention)[0, 2, 2], 1 / 9, rtol=1e-6)

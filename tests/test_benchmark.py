@@ -8,9 +8,9 @@ import pytest
 from keras import ops
 
 from conftest import BACKEND
-from involution import benchmark, implementations
-from involution.implementations import Config
 from involution.layers import Involution
+from involution_book import benchmark, implementations
+from involution_book.implementations import Config
 
 
 def test_unfold_baseline_matches_the_layer():

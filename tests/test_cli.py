@@ -1,4 +1,4 @@
-"""``python -m involution``: help, a real training run, and errors."""
+"""``python -m involution_book``: help, a real training run, and errors."""
 
 import os
 import subprocess
@@ -7,14 +7,14 @@ import sys
 import pytest
 
 from helpers import write_npz
-from involution import experiments
-from involution.__main__ import main
+from involution_book import experiments
+from involution_book.__main__ import main
 
 
 def test_help_explains_every_option_and_experiment_without_tensorflows_chatter():
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     result = subprocess.run(
-        [sys.executable, "-m", "involution", "train", "--help"],
+        [sys.executable, "-m", "involution_book", "train", "--help"],
         capture_output=True, text=True, check=True, env=env,
     )
     for option in ("--model", "--epochs", "--batch-size", "--learning-rate", "--schedule",
@@ -53,6 +53,14 @@ def test_missing_data_is_an_error_message_not_a_traceback(tmp_path, monkeypatch,
     (["train", "--model", "rednet", "--schedule", "step"], "invalid choice: 'step'"),
     (["train", "--model", "conv", "--epochs", "0"], "must be a positive integer"),
     (["train"], "the following arguments are required: --model"),
+    (["train", "--model", "conv", "--learning-rate", "-1"], "must be a number above 0"),
+    (["train", "--model", "conv", "--learning-rate", "nan"], "must be a number above 0"),
+    (["train", "--model", "conv", "--learning-rate", "fast"], "got 'fast'"),
+    (["train", "--model", "conv", "--batch-size", "2.5"], "must be a positive integer, got '2.5'"),
+    (["train", "--model", "conv", "--seed", "-3"], "must be a whole number, 0 or more"),
+    (["train", "--model", "rednet", "--warmup-epochs", "-1"], "must be a whole number"),
+    (["train", "--model", "conv", "--warmup-epochs", "2"], "add --schedule cosine"),
+    (["train", "--model", "conv", "--devices", "0"], "must be a positive integer"),
 ])
 def test_bad_arguments_exit_with_usage(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -4,12 +4,13 @@ import keras
 import numpy as np
 import pytest
 
-from involution import Involution, costs, models
+from involution import Involution, costs
 from involution.attention import GlobalSelfAttention, LocalSelfAttention
+from involution_book import networks
 
 
 def test_conv_weights_match_keras_for_the_seed_cnn():
-    model = models.conv_classifier()
+    model = networks.conv_classifier()
     sizes = [(32, 3, 32), (16, 32, 64), (8, 64, 64)]
     for i, (size, c_in, c_out) in enumerate(sizes, start=1):
         cost = costs.conv2d_cost(size, size, c_in, c_out, 3)
@@ -65,7 +66,7 @@ def test_global_attention_grows_with_the_square_of_the_positions():
 def test_model_multiply_adds_of_the_seed_cnn_by_hand():
     convs = 32 * 32 * 9 * 3 * 32 + 16 * 16 * 9 * 32 * 64 + 8 * 8 * 9 * 64 * 64
     dense = 8 * 8 * 64 * 64 + 64 * 10
-    assert costs.model_multiply_adds(models.conv_classifier()) == convs + dense
+    assert costs.model_multiply_adds(networks.conv_classifier()) == convs + dense
 
 
 def test_model_multiply_adds_of_involutions_include_their_kernel_generation():
@@ -73,7 +74,7 @@ def test_model_multiply_adds_of_involutions_include_their_kernel_generation():
         costs.involution_cost(size, size, 3, 3, reduction_ratio=2).multiply_adds
         for size in (32, 16, 8)
     ) + 8 * 8 * 3 * 64 + 64 * 10  # the dense head sees the last 8x8x3 involution output
-    assert costs.model_multiply_adds(models.involution_classifier()) == expected
+    assert costs.model_multiply_adds(networks.involution_classifier()) == expected
 
 
 def test_model_multiply_adds_count_involution_and_attention_layers():
@@ -81,7 +82,7 @@ def test_model_multiply_adds_count_involution_and_attention_layers():
         ("involution", lambda s, c, g: costs.involution_cost(s, s, c, 3, groups=g)),
         ("attention", lambda s, c, g: costs.local_attention_cost(s, s, c, 3, heads=g)),
     ):
-        model = models.spatial_classifier(spatial)
+        model = networks.spatial_classifier(spatial)
         stages = [(16, 16, 1), (8, 32, 2), (4, 64, 4)]  # size, channels, groups
         expected = 16 * 16 * 4 * 3 * 16 + 16 * 16 * 16 * 16 + 8 * 8 * 16 * 32 + 4 * 4 * 32 * 64
         expected += sum(formula(*stage).multiply_adds for stage in stages) + 64 * 10

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helpers import write_npz
-from involution import data, settings
+from involution_book import data, settings
 
 
 def test_reads_the_file_named_by_the_environment(tmp_path, monkeypatch):

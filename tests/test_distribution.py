@@ -14,7 +14,7 @@ import keras
 import pytest
 
 from conftest import BACKEND
-from involution import distribution
+from involution_book import distribution
 
 CHILD = Path(__file__).with_name("distributed_child.py")
 distributed_only = pytest.mark.skipif(
@@ -96,7 +96,7 @@ def test_more_devices_than_exist_is_a_clear_error(two_devices):
     if BACKEND == "jax":
         assert "XLA_FLAGS=--xla_force_host_platform_device_count=3" in message
     else:
-        assert "involution.distribution.split_cpu(3) before" in message
+        assert "involution_book.distribution.split_cpu(3) before" in message
 
 
 def test_one_device_changes_nothing():
@@ -120,7 +120,7 @@ def test_device_count_must_be_a_positive_integer(devices):
 def test_one_device_keeps_its_cache_key():
     """Runs cached before devices existed stay valid; two devices train anew."""
     from helpers import tiny_dataset, tiny_model
-    from involution import training
+    from involution_book import training
 
     model = tiny_model()
     model.compile(optimizer="adam", loss="mse")

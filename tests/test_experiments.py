@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from helpers import write_npz
-from involution import data, experiments, settings
+from involution_book import data, experiments, settings
 
 
 @pytest.fixture

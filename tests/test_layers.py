@@ -67,9 +67,9 @@ def test_matches_numpy_reference(shape, k, s, g, r, d):
     x = rng.normal(size=shape).astype("float32")
     layer = make_layer(
         shape, rng, kernel_size=k, strides=s, groups=g, reduction_ratio=r,
-        dilation_rate=d, return_kernel=True,
+        dilation_rate=d,
     )
-    y, kernel = layer(x, training=False)
+    y, kernel = layer(x, training=False, return_kernel=True)
     y_ref, kernel_ref = reference(layer, x)
     assert tuple(y.shape) == y_ref.shape
     assert tuple(kernel.shape) == kernel_ref.shape
@@ -98,14 +98,12 @@ def test_kernel_is_generated_from_its_own_position_only():
     """In inference mode with stride 1, the kernel at (i, j) sees only x[i, j]."""
     rng = np.random.default_rng(1)
     shape = (1, 6, 6, 4)
-    layer = make_layer(
-        shape, rng, kernel_size=3, groups=2, reduction_ratio=1, return_kernel=True
-    )
+    layer = make_layer(shape, rng, kernel_size=3, groups=2, reduction_ratio=1)
     x = rng.normal(size=shape).astype("float32")
     changed = x.copy()
     changed[0, 2, 4] += rng.normal(size=4) * 3
-    _, k0 = layer(x, training=False)
-    _, k1 = layer(changed, training=False)
+    _, k0 = layer(x, training=False, return_kernel=True)
+    _, k1 = layer(changed, training=False, return_kernel=True)
     moved = np.abs(ops.convert_to_numpy(k1) - ops.convert_to_numpy(k0)).max(axis=(3, 4, 5))
     assert moved[0, 2, 4] > 1e-3
     moved[0, 2, 4] = 0
@@ -180,7 +178,7 @@ def test_keras_file_round_trip(tmp_path):
     rng = np.random.default_rng(6)
     inputs = keras.Input((None, None, 6))
     x = Involution(3, strides=2, groups=3, reduction_ratio=2, name="inv_a")(inputs)
-    y, kernel = Involution((3, 5), dilation_rate=(2, 1), return_kernel=True)(x)
+    y, kernel = Involution((3, 5), dilation_rate=(2, 1))(x, return_kernel=True)
     model = keras.Model(inputs, [y, kernel])
     randomize(model.get_layer("inv_a"), rng)
     path = tmp_path / "model.keras"
@@ -194,11 +192,17 @@ def test_keras_file_round_trip(tmp_path):
 
 def test_config_round_trip():
     layer = Involution(5, strides=(2, 1), groups=4, reduction_ratio=8, dilation_rate=2,
-                       return_kernel=True, norm_momentum=0.9, name="inv", dtype="float64")
+                       norm_momentum=0.9, norm_epsilon=1e-5, name="inv", dtype="float64",
+                       kernel_initializer="he_normal",
+                       bias_initializer=keras.initializers.Constant(0.5),
+                       kernel_regularizer=keras.regularizers.L2(0.01), bias_constraint="non_neg")
     clone = Involution.from_config(layer.get_config())
     assert clone.get_config() == layer.get_config()
     clone.build((None, 8, 8, 8))
-    assert clone.reduce_norm.momentum == 0.9
+    assert clone.reduce_norm.momentum == 0.9 and clone.reduce_norm.epsilon == 1e-5
+    assert isinstance(clone.span.kernel_initializer, keras.initializers.HeNormal)
+    assert isinstance(clone.span.kernel_regularizer, keras.regularizers.L2)
+    assert isinstance(clone.span.bias_constraint, keras.constraints.NonNeg)
     assert clone.kernel_size == (5, 5) and clone.strides == (2, 1)
     assert clone.dilation_rate == (2, 2)
 
@@ -206,11 +210,11 @@ def test_config_round_trip():
 @pytest.mark.skipif(BACKEND == "jax", reason="JAX computes in float32 unless x64 is enabled")
 def test_float64_policy_reaches_the_sublayers():
     rng = np.random.default_rng(7)
-    layer = Involution(3, groups=2, dtype="float64", return_kernel=True)
+    layer = Involution(3, groups=2, dtype="float64")
     layer.build((1, 6, 6, 4))
     randomize(layer, rng)
     x = rng.normal(size=(1, 6, 6, 4))
-    y, kernel = layer(x, training=False)
+    y, kernel = layer(x, training=False, return_kernel=True)
     assert keras.backend.standardize_dtype(kernel.dtype) == "float64"
     assert keras.backend.standardize_dtype(y.dtype) == "float64"
     np.testing.assert_allclose(ops.convert_to_numpy(y), reference(layer, x)[0], atol=1e-6)
@@ -228,7 +232,10 @@ def test_float64_policy_reaches_the_sublayers():
         (dict(kernel_size=3, groups="2"), r"`groups`.*groups='2'"),
         (dict(kernel_size=3, reduction_ratio=0), r"`reduction_ratio`.*reduction_ratio=0"),
         (dict(kernel_size=3, dilation_rate=(1, 0)), r"`dilation_rate`.*\(1, 0\)"),
-        (dict(kernel_size=3, return_kernel="yes"), r"`return_kernel`.*'yes'"),
+        (dict(kernel_size=3, return_kernel=True), r"per call.*layer\(x, return_kernel=True\)"),
+        (dict(kernel_size=3, norm_epsilon=0), r"`norm_epsilon`.*positive.*norm_epsilon=0"),
+        (dict(kernel_size=3, kernel_initializer="nonsense"), r"`kernel_initializer`.*'nonsense'"),
+        (dict(kernel_size=3, bias_regularizer="l3"), r"`bias_regularizer`.*'l3'"),
         (dict(kernel_size=3, norm_momentum=1), r"`norm_momentum`.*up to.*norm_momentum=1"),
         (dict(kernel_size=3, norm_momentum=True), r"`norm_momentum`.*norm_momentum=True"),
     ],
@@ -257,3 +264,57 @@ def test_a_built_layer_refuses_other_channels():
     layer(np.zeros((1, 6, 6, 8), "float32"))
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 8"):
         layer(np.zeros((1, 6, 6, 4), "float32"))
+
+
+def test_return_kernel_is_chosen_per_call_and_checked():
+    layer = Involution(3, groups=2)
+    x = np.zeros((1, 6, 6, 4), "float32")
+    assert tuple(layer(x).shape) == (1, 6, 6, 4)
+    shapes = [tuple(t.shape) for t in layer(x, return_kernel=True)]
+    assert shapes == [(1, 6, 6, 4), (1, 6, 6, 3, 3, 2)]
+    with pytest.raises(ValueError, match=r"`return_kernel` must be True or False.*'yes'"):
+        layer(x, return_kernel="yes")
+
+
+def test_a_functional_model_can_output_the_kernel():
+    inputs = keras.Input((None, None, 4))
+    y, kernel = Involution(3, strides=2, groups=2)(inputs, return_kernel=True)
+    model = keras.Model(inputs, [y, kernel])
+    assert model.output_shape == [(None, None, None, 4), (None, None, None, 3, 3, 2)]
+    outputs = model(np.zeros((2, 7, 9, 4), "float32"))
+    assert [tuple(t.shape) for t in outputs] == [(2, 4, 5, 4), (2, 4, 5, 3, 3, 2)]
+
+
+def test_initializers_regularizers_and_constraints_reach_the_kernel_generator():
+    layer = Involution(3, groups=2, reduction_ratio=1, kernel_initializer="ones",
+                       bias_initializer=keras.initializers.Constant(0.25),
+                       kernel_regularizer=keras.regularizers.L2(0.5),
+                       bias_regularizer=keras.regularizers.L1(2.0),
+                       kernel_constraint="non_neg", bias_constraint="non_neg")
+    layer.build((None, 6, 6, 4))
+    for conv in (layer.reduce, layer.span):
+        np.testing.assert_array_equal(ops.convert_to_numpy(conv.kernel), 1.0)
+        assert isinstance(conv.kernel_constraint, keras.constraints.NonNeg)
+    np.testing.assert_array_equal(ops.convert_to_numpy(layer.span.bias), 0.25)
+    assert isinstance(layer.span.bias_constraint, keras.constraints.NonNeg)
+    # 0.5 * sum(w^2) over both kernels (all ones) plus 2 * sum(|b|) over the span's bias
+    expected = 0.5 * (4 * 4 + 4 * 18) + 2.0 * 0.25 * 18
+    assert len(layer.losses) == 3
+    np.testing.assert_allclose(float(sum(ops.convert_to_numpy(v) for v in layer.losses)), expected,
+                               rtol=1e-6)
+
+
+def test_norm_epsilon_reaches_the_batch_normalization_and_changes_inference():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(1, 6, 6, 4)).astype("float32")
+    outputs = []
+    for epsilon in (1e-3, 1e-5):
+        layer = Involution(3, groups=2, norm_epsilon=epsilon)
+        layer.build(x.shape)
+        randomize(layer, np.random.default_rng(9))
+        layer.reduce_norm.moving_variance.assign(np.full(layer.reduce_norm.moving_variance.shape,
+                                                         1e-3, "float32"))
+        assert layer.reduce_norm.epsilon == epsilon
+        outputs.append(ops.convert_to_numpy(layer(x, training=False)))
+        np.testing.assert_allclose(outputs[-1], reference(layer, x)[0], atol=1e-4, rtol=1e-4)
+    assert np.abs(outputs[0] - outputs[1]).max() > 1e-2

@@ -14,8 +14,8 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from involution import plotting  # noqa: E402
-from involution.text import markdown_table, text  # noqa: E402
+from involution_book import plotting  # noqa: E402
+from involution_book.text import markdown_table, text  # noqa: E402
 
 
 def drawn_warnings(fig):

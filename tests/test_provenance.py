@@ -6,7 +6,7 @@ import keras
 import pytest
 
 from helpers import tiny_dataset
-from involution import provenance
+from involution_book import provenance
 
 
 def test_the_facts_describe_this_machine_and_this_data(tmp_path):

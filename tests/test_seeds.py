@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from involution.seeds import SeedRuns, agreement, wins
+from involution_book.seeds import SeedRuns, agreement, wins
 
 
 def runs(seeds, accuracies):

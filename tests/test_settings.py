@@ -5,7 +5,7 @@ from pathlib import Path
 import keras
 import pytest
 
-from involution import settings
+from involution_book import settings
 
 
 @pytest.mark.parametrize("value,expected", [

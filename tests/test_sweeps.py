@@ -1,7 +1,7 @@
 """The book's sweeps: configurations per profile, measured once, silently."""
 
-from involution import sweeps
-from involution.implementations import Config
+from involution_book import sweeps
+from involution_book.implementations import Config
 
 
 def test_sweeps_follow_the_profile():

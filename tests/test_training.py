@@ -8,7 +8,7 @@ import pytest
 from keras import ops
 
 from helpers import tiny_dataset, tiny_model
-from involution import settings, training
+from involution_book import settings, training
 
 
 def weights(model):
@@ -126,16 +126,39 @@ def test_unknown_schedule_is_refused(tmp_path):
         training.train(tiny_model, tiny_dataset(), 1, schedule="step", cache_dir=tmp_path)
 
 
-def test_cache_key_follows_the_engine_source(monkeypatch):
-    """A change to the aggregation engine, not only to the layers' modules, trains again."""
+def _key_with_engine_source(monkeypatch, edit=None):
+    """The cache key of a tiny run, had the aggregation engine's source been ``edit(source)``."""
     import inspect
 
-    from involution import aggregation
+    from involution import _aggregation as aggregation
 
     model = tiny_model()
     model.compile(optimizer="adam", loss="mse")
-    before = training.cache_key(model, tiny_dataset(), 1, 0, 16)
+    if edit is None:
+        return training.cache_key(model, tiny_dataset(), 1, 0, 16)
     source = inspect.getsource
+    assert edit(source(aggregation)) != source(aggregation)  # the edit applies
     monkeypatch.setattr(settings.inspect, "getsource",
-                        lambda m: source(m) + ("# changed" if m is aggregation else ""))
-    assert training.cache_key(model, tiny_dataset(), 1, 0, 16) != before
+                        lambda m: edit(source(m)) if m is aggregation else source(m))
+    return training.cache_key(model, tiny_dataset(), 1, 0, 16)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s: s + "\n# a comment at the end\n",
+    lambda s: s.replace('"""The engine under both local layers', '"""Reworded: the engine', 1),
+    lambda s: s.replace("def spread(x, strides, rows, cols):\n",
+                        "def spread(x, strides, rows, cols):  # a note\n", 1),
+])
+def test_cache_key_ignores_comments_and_docstrings_of_the_library(monkeypatch, edit):
+    before = _key_with_engine_source(monkeypatch)
+    assert _key_with_engine_source(monkeypatch, edit) == before
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s: s + "\nEXTRA = 1\n",
+    lambda s: s.replace("sh - 1), (0, 0)", "sh), (0, 0)", 1),
+])
+def test_cache_key_follows_what_the_engine_computes(monkeypatch, edit):
+    """A change to the aggregation engine, not only to the layers' modules, trains again."""
+    before = _key_with_engine_source(monkeypatch)
+    assert _key_with_engine_source(monkeypatch, edit) != before

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from notebooks import CHAPTERS, EDITIONS, ROOT, cells, markdown_prose, prose, source, toc_chapters
 
-from involution.text import TEXT
+from involution_book.text import TEXT
 
 PREFACE = "01_preface.ipynb"
 # A numbered list item: "2. {doc}`02_convolution`: ..." or "2. **Convolution**: ..."

@@ -1,7 +1,7 @@
 """The Traditional Chinese edition's words: Taiwanese terms, one term per idea, clean spacing.
 
 Checked over the zh-tw chapters' prose (markdown cells, captions included), the zh-tw
-labels of ``involution/text.py`` and the Chinese text of the bilingual reference pages.
+labels of ``involution_book/text.py`` and the Chinese text of the bilingual reference pages.
 """
 
 import importlib.util
@@ -56,8 +56,9 @@ REFERENCE_PAGES = ["glossary.md", "notation.md", "index.md"]
 
 
 def _zh_labels():
-    """The zh-tw labels of involution/text.py, read without importing the package (and Keras)."""
-    spec = importlib.util.spec_from_file_location("_book_text", ROOT / "involution" / "text.py")
+    """The zh-tw labels of involution_book/text.py, read without importing Keras."""
+    path = ROOT / "involution_book" / "text.py"
+    spec = importlib.util.spec_from_file_location("_book_text", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return "\n".join(module.TEXT["zh-tw"].values())
@@ -68,7 +69,7 @@ def _texts():
         f"zh-tw/{chapter}": "\n".join(source(c) for c in cells("zh-tw", chapter, "markdown"))
         for chapter in CHAPTERS
     }
-    texts["involution/text.py (zh-tw)"] = _zh_labels()
+    texts["involution_book/text.py (zh-tw)"] = _zh_labels()
     for page in REFERENCE_PAGES:
         texts[f"book/{page}"] = (ROOT / "book" / page).read_text(encoding="utf-8")
     return texts

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from involution import settings
+from involution_book import settings
 
 DATA_ENV = "INVOLUTION_DATA"
 
@@ -120,7 +120,7 @@ def _per_class(labels, per_class):
 def load_dataset(profile_name=None):
     """CIFAR-10 scaled to [0, 1]; in the smoke profile, a small class-balanced slice.
 
-    ``profile_name`` defaults to :func:`involution.settings.profile`; the
+    ``profile_name`` defaults to :func:`involution_book.settings.profile`; the
     dataset carries it, and the epochs of an experiment follow it.
     """
     profile_name = settings.check_profile(profile_name or settings.profile())

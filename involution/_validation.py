@@ -72,3 +72,10 @@ def grouped_channels(layer_name, input_shape, groups, argument):
             f"Received: channels={channels}, {argument}={groups}"
         )
     return channels
+
+
+def positive_float(value, name):
+    """``value``, checked to be a positive number (not a bool), returned as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"`{name}` must be a positive number. Received: {name}={value!r}")
+    return float(value)

@@ -122,7 +122,7 @@ class Replicas:
                 "set XLA_FLAGS=--xla_force_host_platform_device_count="
                 f"{count} before starting Python"
                 if backend == "jax"
-                else f"call involution.distribution.split_cpu({count}) before anything uses "
+                else f"call involution_book.distribution.split_cpu({count}) before anything uses "
                 "TensorFlow"
             )
             raise DistributionError(

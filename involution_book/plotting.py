@@ -13,8 +13,8 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
-from involution.data import class_names
-from involution.text import text
+from involution_book.data import class_names
+from involution_book.text import text
 
 # Traditional Chinese faces first; the CJK collections cover every glyph the book uses.
 CJK_FONTS = (
@@ -272,7 +272,7 @@ def attention_heatmaps(images, attentions, language, labels=None):
 def benchmark_curves(rows, language):
     """Time (left) and activation memory (right) against image size, one line per implementation.
 
-    ``rows`` come from :func:`involution.benchmark.run`. Both axes are
+    ``rows`` come from :func:`involution_book.benchmark.run`. Both axes are
     logarithmic, so a constant ratio between two implementations is a constant
     gap; a layer that keeps nothing beyond its input and weights (zero) is left out.
     """

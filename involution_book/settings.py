@@ -6,10 +6,13 @@ one folder per profile, each entry named by a hash of everything that
 determines it and written so that a reader never sees half an entry.
 """
 
+import ast
 import hashlib
+import importlib
 import inspect
 import json
 import os
+import pkgutil
 import shutil
 import uuid
 from pathlib import Path
@@ -68,10 +71,33 @@ def cache_path(profile_name, name, override=None):
     return cache_dir(override) / check_profile(profile_name) / name
 
 
-def source_digest(*modules):
-    """A hash of the modules' source: a cached result follows the code that made it."""
-    source = "".join(inspect.getsource(module) for module in modules)
-    return hashlib.sha256(source.encode()).hexdigest()
+def code_digest(*modules):
+    """A hash of what the modules' code does: a cached result follows the code that made it.
+
+    It hashes their syntax trees without docstrings, so an edit to a comment,
+    a docstring or the layout leaves every cached result valid, and a change
+    to what the code computes makes it stale.
+    """
+    trees = []
+    for module in modules:
+        tree = ast.parse(inspect.getsource(module))
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                    and body and isinstance(body[0], ast.Expr)
+                    and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                node.body = body[1:] or [ast.Pass()]
+        trees.append(ast.dump(tree))
+    return hashlib.sha256("\n".join(trees).encode()).hexdigest()
+
+
+def library_modules():
+    """Every module of the ``involution`` library: what the layers and models compute."""
+    import involution
+
+    names = sorted(info.name for info in pkgutil.iter_modules(involution.__path__))
+    return (involution, *(importlib.import_module(f"involution.{name}") for name in names))
 
 
 def content_key(description):

@@ -1,13 +1,13 @@
 """Time and activation memory of one layer's forward + backward pass, side by side.
 
-Any implementation of :mod:`involution.implementations` on the same input.
+Any implementation of :mod:`involution_book.implementations` on the same input.
 Times are medians over repeats with the implementations interleaved in one
 process, so that the machine's noise hits all of them alike. Memory is counted
 from the pass itself (:func:`kept_bytes`: the tensors the forward pass keeps
 for the backward pass), exact and the same on every run. The process's peak
 memory, measured in fresh processes (:func:`activation_memory`), is the check
 on that count: :func:`in_child` runs any measurement that way, with any
-backend (``python -m involution.benchmark REQUEST``).
+backend (``python -m involution_book.benchmark REQUEST``).
 """
 
 import inspect
@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 
-from involution.implementations import Config, make_layer
+from involution_book.implementations import Config, make_layer
 
 # Ops whose outputs are the step's inputs or weights, not activations.
 _NOT_ACTIVATIONS = {"Placeholder", "Const", "ReadVariableOp", "VarHandleOp"}
@@ -247,7 +247,7 @@ def in_child(request, backend=None):
     if backend:
         env["KERAS_BACKEND"] = backend
     result = subprocess.run(
-        [sys.executable, "-m", "involution.benchmark", json.dumps(request)],
+        [sys.executable, "-m", "involution_book.benchmark", json.dumps(request)],
         env=env, capture_output=True, text=True, check=False,
     )
     what = f"{request['task']} measurement ({json.dumps(request)})"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SeedRuns:
-    """The :class:`~involution.training.TrainingRun` of each seed, in the order trained."""
+    """The :class:`~involution_book.training.TrainingRun` of each seed, in the order trained."""
 
     seeds: tuple
     runs: tuple

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import keras
 from keras import ops
 
-from involution.validation import one_of
+from involution._validation import one_of
 
 INPUT_GRADIENTS = ("gather", "scatter")
 
@@ -87,19 +87,6 @@ def windows(padded, geometry, out_size):
     (sh, sw), (out_h, out_w) = geometry.strides, out_size
     rows, cols = (out_h - 1) * sh + 1, (out_w - 1) * sw + 1
     return [padded[:, r : r + rows : sh, c : c + cols : sw, :] for _, r, c in geometry.taps]
-
-
-def inside_taps(height, width, geometry):
-    """How many taps of each output position's window fall inside an H x W image.
-
-    Taps in the "same" padding see zeros; local attention gives them weight 0,
-    so a position that spread its weight evenly would give each of the others
-    ``1 / inside_taps``: a corner of a 3 x 3 window chooses among 4 taps, not 9.
-    Returns a ``(H', W')`` tensor.
-    """
-    padded, out_size = pad_same(
-        ops.ones((1, height, width, 1)), geometry.kernel_size, geometry.strides, geometry.dilation)
-    return ops.sum(ops.stack(windows(padded, geometry, out_size), axis=-1), axis=-1)[0, :, :, 0]
 
 
 def spread(x, strides, rows, cols):

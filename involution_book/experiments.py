@@ -9,8 +9,9 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from involution import models, settings, training
-from involution.seeds import SeedRuns
+from involution import models
+from involution_book import networks, settings, training
+from involution_book.seeds import SeedRuns
 
 # The seeds of a comparison: 42 first, the seed of every single-run experiment,
 # so that the run other chapters load is the first seed's.
@@ -45,7 +46,7 @@ class Experiment:
         return SeedRuns(seeds, tuple(self.train(dataset, seed=seed, **options) for seed in seeds))
 
     def train(self, dataset, seed=42, **options):
-        """:func:`involution.training.train` with this experiment's settings.
+        """:func:`involution_book.training.train` with this experiment's settings.
 
         ``options`` go to ``train`` unchanged (``cache``, ``cache_dir``,
         ``print_fn``, ``devices``); the training cache is keyed by ``seed``.
@@ -70,9 +71,9 @@ _SPATIAL_LAYER = {"conv": "a convolution", "involution": "an involution",
 EXPERIMENTS = {
     experiment.name: experiment
     for experiment in (
-        Experiment("conv", models.conv_classifier,
+        Experiment("conv", networks.conv_classifier,
                    description="the Keras example's CNN", **_KERAS_EXAMPLE),
-        Experiment("involution", models.involution_classifier,
+        Experiment("involution", networks.involution_classifier,
                    description="the Keras example's involution network", seeds=SEEDS,
                    **_KERAS_EXAMPLE),
         Experiment("rednet", models.rednet_classifier,
@@ -80,10 +81,10 @@ EXPERIMENTS = {
         Experiment("resnet", models.resnet_classifier,
                    description="RedNet's ResNet twin", **_RESIDUAL),
         *(
-            Experiment(f"sa_{spatial}", functools.partial(models.spatial_classifier, spatial),
+            Experiment(f"sa_{spatial}", functools.partial(networks.spatial_classifier, spatial),
                        description=f"a small network with {_SPATIAL_LAYER[spatial]}",
                        **_SPATIAL)
-            for spatial in models.SPATIAL_LAYERS
+            for spatial in networks.SPATIAL_LAYERS
         ),
     )
 }

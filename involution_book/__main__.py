@@ -1,9 +1,10 @@
-"""Command line: ``python -m involution train --model NAME``, for every model the book trains."""
+"""Command line: ``python -m involution_book train --model NAME``, for the book's models."""
 
 import argparse
 import contextlib
 import dataclasses
 import functools
+import math
 import os
 import sys
 
@@ -32,13 +33,36 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 with _quiet_native_stderr():
     import keras  # noqa: F401  (imports the backend, TensorFlow by default)
 
-from involution import data, distribution, experiments  # noqa: E402
+from involution_book import data, distribution, experiments  # noqa: E402
+
+
+def _integer(text, low, what):
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < low or value >= 2**32:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
+    return value
 
 
 def _positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return _integer(text, 1, "a positive integer")
+
+
+def _count(text):
+    return _integer(text, 0, "a whole number, 0 or more")
+
+
+def _rate(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 1):
+        raise argparse.ArgumentTypeError(
+            f"must be a number above 0 and at most 1 (Adam's step size, such as 0.001), "
+            f"got {text!r}")
     return value
 
 
@@ -54,7 +78,7 @@ def _experiment_table():
 
 def parser():
     p = argparse.ArgumentParser(
-        prog="python -m involution",
+        prog="python -m involution_book",
         description="Train the book's CIFAR-10 models from the command line.",
     )
     commands = p.add_subparsers(dest="command", required=True)
@@ -82,7 +106,7 @@ def parser():
         "--batch-size", type=_positive, help="images per device; default: the experiment's"
     )
     train.add_argument(
-        "--learning-rate", type=float,
+        "--learning-rate", type=_rate,
         help="Adam's (peak) step size for one device's batch; default: the experiment's",
     )
     train.add_argument(
@@ -90,7 +114,7 @@ def parser():
         help="learning-rate schedule; default: the experiment's",
     )
     train.add_argument(
-        "--warmup-epochs", type=int, help="epochs of warm-up with --schedule cosine"
+        "--warmup-epochs", type=_count, help="epochs of warm-up with --schedule cosine"
     )
     train.add_argument(
         "--devices", type=_positive, default=1,
@@ -102,7 +126,7 @@ def parser():
         ),
     )
     train.add_argument(
-        "--seed", type=int, default=42, help="seed for weights and shuffling (default 42)"
+        "--seed", type=_count, default=42, help="seed for weights and shuffling (default 42)"
     )
     train.add_argument(
         "--no-cache", action="store_true",
@@ -126,17 +150,26 @@ def _experiment(args):
     changed = {k: v for k, v in overrides.items() if v is not None}
     if args.schedule is not None:
         changed["schedule"] = None if args.schedule == "fixed" else args.schedule
-    return dataclasses.replace(experiments.get(args.model), **changed)
+    experiment = dataclasses.replace(experiments.get(args.model), **changed)
+    if args.warmup_epochs and experiment.schedule is None:
+        raise ValueError(
+            f"--warmup-epochs needs the cosine schedule, and '{args.model}' trains at a fixed "
+            "rate here; add --schedule cosine")
+    return experiment
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    commands = parser()
+    args = commands.parse_args(argv)
+    try:
+        experiment = _experiment(args)
+    except ValueError as error:
+        commands.error(str(error))
     try:
         dataset = data.load_dataset()
     except (data.DataError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    experiment = _experiment(args)
     print(
         f"training '{experiment.name}' on {len(dataset.x_train):,} images "
         f"({dataset.profile} profile) for {experiment.epochs_for(dataset.profile)} epoch(s)",

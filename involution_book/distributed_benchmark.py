@@ -2,7 +2,7 @@
 
 For the book's performance appendix. Devices can be split only before the
 framework starts, so the measurement runs in a fresh process
-(``python -m involution.distributed_benchmark``) and its result is cached, so
+(``python -m involution_book.distributed_benchmark``) and its result is cached, so
 both editions of the book show one measurement.
 """
 
@@ -78,7 +78,7 @@ def compare(config):
     import keras
     import numpy as np
 
-    from involution import distribution
+    from involution_book import distribution
 
     loss_one, gradients_one, seconds_one = _train(config, distribution.Replicas(1))
     replicas = distribution.Replicas(config.devices)
@@ -103,16 +103,14 @@ def cached_compare(config=StepConfig(), cache_dir=None):
     """:func:`compare` in a fresh process, stored so that both editions show one run.
 
     Keyed by the configuration, the backend, the Keras version and the source
-    of the layers, the models and the distribution code; stored under the
+    code of the library (layers and models) and of the distribution code; stored under the
     profile's folder of the cache (``$INVOLUTION_CACHE``). Prints nothing.
     """
     import keras
 
-    from involution import distribution, models, settings, training
+    from involution_book import distribution, settings
 
-    code = settings.source_digest(
-        *training.LAYER_MODULES, models, distribution, sys.modules[__name__]
-    )
+    code = settings.code_digest(*settings.library_modules(), distribution, sys.modules[__name__])
     key = settings.content_key({"config": asdict(config), "code": code})
     path = settings.cache_path(settings.profile(), f"devices-{key}.json", cache_dir)
     if path.is_file():
@@ -120,7 +118,7 @@ def cached_compare(config=StepConfig(), cache_dir=None):
     env = {**os.environ, "KERAS_BACKEND": keras.backend.backend(), "TF_CPP_MIN_LOG_LEVEL": "3"}
     env.pop("XLA_FLAGS", None)  # the child splits the CPU itself
     result = subprocess.run(
-        [sys.executable, "-m", "involution.distributed_benchmark",
+        [sys.executable, "-m", "involution_book.distributed_benchmark",
          "--config", json.dumps(asdict(config))],
         env=env, capture_output=True, text=True, check=False,
     )
@@ -139,7 +137,7 @@ def _main(argv=None):
                         help="StepConfig fields as JSON, e.g. '{\"devices\": 2}'")
     args = parser.parse_args(argv)
     config = StepConfig(**json.loads(args.config))
-    from involution import distribution
+    from involution_book import distribution
 
     distribution.split_cpu(config.devices)  # before the framework runs anything
     print(json.dumps(compare(config)))

@@ -9,8 +9,8 @@ import json
 import sys
 from dataclasses import asdict
 
-from involution import benchmark, implementations, settings, training
-from involution.implementations import Config
+from involution_book import benchmark, implementations, settings
+from involution_book.implementations import Config
 
 # The performance chapter: our involution, the unfold baseline and Keras's yardsticks.
 LAYER_IMPLEMENTATIONS = ("involution", "unfold", "depthwise", "conv2d")
@@ -44,15 +44,15 @@ def attention_sweep(profile_name=None, sizes=None):
 
 def cached_run(configs, names=LAYER_IMPLEMENTATIONS, repeats=7, cache_dir=None,
                progress=None):
-    """:func:`involution.benchmark.run`, stored on disk and measured once.
+    """:func:`involution_book.benchmark.run`, stored on disk and measured once.
 
-    Keyed by the configurations, implementations, repeats, the source of the
-    layers and of the measuring code, the backend and the Keras version.
+    Keyed by the configurations, implementations, repeats, the code of the
+    library and of the measuring code, the backend and the Keras version.
     ``progress(config)``, when given, is called after each configuration is
     measured; nothing is printed.
     """
-    code = settings.source_digest(
-        *training.LAYER_MODULES, implementations, benchmark, sys.modules[__name__]
+    code = settings.code_digest(
+        *settings.library_modules(), implementations, benchmark, sys.modules[__name__]
     )
     key = settings.content_key({
         "configs": [asdict(c) for c in configs], "implementations": list(names),

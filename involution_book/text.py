@@ -3,7 +3,7 @@
 Notebook code is the same in both editions; it names the edition's language once
 and takes every label from here, keyed by that language, so the editions cannot
 drift apart. The CIFAR-10 class names are the one exception: they live with the
-data, in :func:`involution.data.class_names`.
+data, in :func:`involution_book.data.class_names`.
 """
 
 LANGUAGES = ("en", "zh-tw")

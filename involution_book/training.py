@@ -12,10 +12,7 @@ from dataclasses import dataclass
 
 import keras
 
-from involution import aggregation, attention, distribution, layers, settings, validation
-
-# Every module whose source decides what the layers compute.
-LAYER_MODULES = (validation, aggregation, layers, attention)
+from involution_book import distribution, settings
 
 
 @dataclass
@@ -70,13 +67,14 @@ def cache_key(model, dataset, epochs, seed, batch_size, devices=1):
     """A hash of everything that determines a training run's outcome.
 
     ``model`` must be compiled: its optimizer and loss settings are part of the
-    key, and so is the source of :data:`LAYER_MODULES`, so a change to how
-    involution or attention computes trains again. ``batch_size`` is the global
-    batch; ``devices`` enters the key only above one, so one-device runs keep their keys.
+    key, and so is the library's code (:func:`settings.code_digest`), so a change
+    to what involution or attention computes trains again, and a docstring edit
+    does not. ``batch_size`` is the global batch; ``devices`` enters the key only
+    above one, so one-device runs keep their keys.
     """
     description = {
         "architecture": _architecture(model),
-        "layer_code": settings.source_digest(*LAYER_MODULES),
+        "layer_code": settings.code_digest(*settings.library_modules()),
         "optimizer": _unnamed(model.optimizer.get_config()),
         "loss": keras.saving.serialize_keras_object(model.loss),
         "data": dataset.fingerprint,
@@ -129,7 +127,7 @@ def train(
     The schedule is part of the optimizer's settings, hence of the cache key.
 
     ``devices`` above 1 trains data-parallel with the backend's own mechanism
-    (see :class:`involution.distribution.Replicas`): ``batch_size`` and
+    (see :class:`involution_book.distribution.Replicas`): ``batch_size`` and
     ``learning_rate`` are then per device, and the global batch and the
     learning rate are both ``devices`` times larger.
     """
