@@ -2,6 +2,7 @@
 
     python benchmarks/layer_benchmark.py [--backends tensorflow jax] [--repeats 7] [--json out.json]
     python benchmarks/layer_benchmark.py --training   # an epoch of each network and its twin
+    python benchmarks/layer_benchmark.py --training --jit --models conv rednet resnet
 
 Forward + backward of one layer, compiled as each backend compiles a train step
 (tf.function, jax.jit; PyTorch eager). Times: medians, implementations
@@ -30,11 +31,14 @@ TWINS = {"involution": "conv", "sa_involution": "sa_conv", "sa_attention": "sa_c
 
 
 def training_epoch(images, names=("conv", "involution", "sa_conv", "sa_involution",
-                                  "sa_attention"), rounds=2):
+                                  "sa_attention"), rounds=2, jit_compile=(False,)):
     """Seconds for one epoch of each named experiment's model on ``images`` CIFAR-10 images.
 
-    The models take turns, ``rounds`` times, and each keeps its fastest epoch,
-    so that the machine's noise hits all of them alike.
+    Keyed by ``(name, jit)`` for each ``jit`` of ``jit_compile``: whether Keras
+    compiles the whole training step with XLA (Keras's "auto" leaves it off on a
+    CPU). The models take turns, ``rounds`` times, and each keeps its fastest
+    epoch, so that the machine's noise hits all of them alike. A model Keras
+    cannot compile whole (preprocessing layers) is left out of the XLA runs.
     """
     import time
 
@@ -47,16 +51,20 @@ def training_epoch(images, names=("conv", "involution", "sa_conv", "sa_involutio
     models, seconds = {}, {}
     for name in names:
         experiment = experiments.get(name)
-        keras.utils.set_random_seed(0)
-        model = experiment.build_model()
-        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        model.fit(x[:512], y[:512], batch_size=experiment.batch_size, verbose=0)  # trace first
-        models[name] = model, experiment.batch_size
+        for jit in jit_compile:
+            keras.utils.set_random_seed(0)
+            model = experiment.build_model()
+            model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                          jit_compile=jit)
+            if jit and not model.jit_compile:
+                continue  # Keras fell back to a graph without XLA
+            model.fit(x[:512], y[:512], batch_size=experiment.batch_size, verbose=0)  # trace
+            models[name, jit] = model, experiment.batch_size
     for _ in range(rounds):
-        for name, (model, batch_size) in models.items():
+        for key, (model, batch_size) in models.items():
             start = time.perf_counter()
             model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
-            seconds[name] = min(seconds.get(name, math.inf), time.perf_counter() - start)
+            seconds[key] = min(seconds.get(key, math.inf), time.perf_counter() - start)
     return seconds
 
 
@@ -90,15 +98,29 @@ def main():
                         help="time an epoch of the book's networks and their conv twins instead")
     parser.add_argument("--images", type=int, default=10000,
                         help="images per epoch with --training")
+    parser.add_argument("--models", nargs="+", help="the experiments --training times "
+                        "(default: each network of TWINS and its twin)")
+    parser.add_argument("--jit", action="store_true",
+                        help="with --training, also time each model with its whole training "
+                             "step compiled by XLA (jit_compile=True)")
     args = parser.parse_args()
 
     if args.training:
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-        seconds = training_epoch(args.images)
-        for name, s in seconds.items():
-            print(f"{name:14} {s:6.1f} s per epoch of {args.images} images")
+        names = args.models or list(dict.fromkeys([*TWINS, *TWINS.values()]))
+        jits = (False, True) if args.jit else (False,)
+        seconds = training_epoch(args.images, names, jit_compile=jits)
+        for (name, jit), s in seconds.items():
+            print(f"{name:14} {'XLA' if jit else '':4}{s:6.1f} s per epoch of {args.images} images")
         for name, twin in TWINS.items():
-            print(f"{name} / {twin}: {seconds[name] / seconds[twin]:.2f}")
+            if (name, False) in seconds and (twin, False) in seconds:
+                print(f"{name} / {twin}: {seconds[name, False] / seconds[twin, False]:.2f}")
+        for name in names:
+            if (name, True) in seconds:
+                print(f"{name} with XLA / without: "
+                      f"{seconds[name, True] / seconds[name, False]:.2f}")
+            elif args.jit:
+                print(f"{name}: Keras cannot compile its whole step with XLA")
         return
 
     from involution_book.benchmark import in_child

@@ -27,3 +27,170 @@ def inside_taps(height, width, geometry):
 
     (kh, kw), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.strides, geometry.dilation
     return np.outer(inside_per_output(height, kh, sh, dh), inside_per_output(width, kw, sw, dw))
+
+
+# Chapter 4: how the involution network's test accuracy ends its training.
+
+# Test accuracy gained over the last quarter of the epochs above which a curve is "still
+# rising" (half a point): below it, more epochs would change the chapter's numbers little.
+STILL_RISING = 0.005
+
+# Test accuracy below which an epoch counts as near chance: within 5 points of the 10% that
+# guessing among CIFAR-10's ten classes scores.
+NEAR_CHANCE = 0.15
+
+
+def late_epochs(epochs):
+    """The last quarter of ``epochs`` (at least one): the stretch whose gain tells whether a
+    curve has levelled off."""
+    return max(epochs // 4, 1)
+
+
+def late_gain(curves):
+    """Test accuracy gained over the last :func:`late_epochs`, averaged over seeds.
+
+    ``curves``: ``(seeds, epochs)``, each seed's test accuracy after every epoch.
+    """
+    curves = np.asarray(curves)
+    start = max(curves.shape[1] - 1 - late_epochs(curves.shape[1]), 0)
+    return float((curves[:, -1] - curves[:, start]).mean())
+
+
+def curve_end(gain):
+    """The ``text`` key for how a curve ends, from its :func:`late_gain`: ``"still_rising"``
+    above :data:`STILL_RISING`, else ``"levelling_off"``."""
+    return "still_rising" if gain > STILL_RISING else "levelling_off"
+
+
+def epochs_near_chance(curves):
+    """Per seed, the epochs whose test accuracy is below :data:`NEAR_CHANCE`: how long a run
+    took to start learning. ``curves``: ``(seeds, epochs)``; returns ``(seeds,)`` integers."""
+    return (np.asarray(curves) < NEAR_CHANCE).sum(axis=1)
+
+
+def generalization_gap(histories):
+    """Training minus test accuracy after the last epoch, averaged over runs: the part of what
+    a network learned that does not carry over to images it has not seen."""
+    return float(np.mean([h["accuracy"][-1] - h["val_accuracy"][-1] for h in histories]))
+
+
+# Chapter 5: where an involution kernel is the span convolution's bias alone.
+
+# Largest difference from the bias at which a generated weight still counts as the bias alone:
+# float32 rounding, far below any weight a switched-on bottleneck would add.
+FIXED_TOLERANCE = 1e-6
+
+
+def bias_kernel(bias, shape):
+    """The span convolution's ``bias`` as the kernel it generates alone, in
+    ``models.kernel_model``'s layout ``shape = (K_h, K_w, G)``.
+
+    The bias has ``G * K_h * K_w`` entries laid out ``(G, K_h * K_w)``, group-major, tap
+    ``ki * K_w + kj`` (like ``Involution.generate_kernel``): flattening a ``(K, K, G)`` kernel
+    against it matches only when ``G = 1``.
+    """
+    kh, kw, groups = shape
+    bias = np.asarray(bias)
+    if bias.size != kh * kw * groups:
+        raise ValueError(
+            f"A kernel of shape (K_h, K_w, G) = {tuple(shape)} needs a bias of "
+            f"{kh * kw * groups} entries, got {bias.size}."
+        )
+    return np.transpose(np.reshape(bias, (groups, kh, kw)), (1, 2, 0))
+
+
+def fixed_kernel_mask(kernel, bias, tolerance=FIXED_TOLERANCE):
+    """Where the generated kernel is the span's bias alone, in every tap and group: the
+    positions whose bottleneck is switched off. ``kernel``: ``(N, H', W', K_h, K_w, G)`` from
+    ``models.kernel_model``; returns ``(N, H', W')`` booleans."""
+    kernel = np.asarray(kernel)
+    fixed = bias_kernel(bias, kernel.shape[-3:])
+    return np.all(np.abs(kernel - fixed) < tolerance, axis=(-3, -2, -1))
+
+
+def fixed_kernel_share(kernel, bias, tolerance=FIXED_TOLERANCE):
+    """The share of positions whose kernel is the span's bias alone (:func:`fixed_kernel_mask`)."""
+    return float(fixed_kernel_mask(kernel, bias, tolerance).mean())
+
+
+# Chapter 6: do local attention's bright corners mean a preference, or only the padding?
+
+# How much a corner's relative self-weight may exceed the inner positions' and still count as
+# the same (10%): up to there the padding explains the bright corners.
+CORNER_MARGIN = 1.1
+
+
+def self_weight(attention):
+    """Each position's weight on its own pixel (the centre tap), averaged over heads, as the
+    attention figure draws it. ``attention``: ``(N, H', W', K_h, K_w, heads)``; returns
+    ``(N, H', W')``."""
+    attention = np.asarray(attention)
+    kh, kw = attention.shape[-3:-1]
+    return attention[..., kh // 2, kw // 2, :].mean(axis=-1)
+
+
+def self_weight_by_place(attention, geometry, size=None):
+    """The mean self-weight at the corners and at the inner positions, measured and relative
+    to a uniform choice among the taps inside the image (:func:`inside_taps`; 1: no preference).
+
+    ``geometry``: the attention layer's; ``size``: its input's ``(H, W)``, by default the
+    map's own, which is the input's only with stride 1. Returns ``(measured, relative)``, each
+    a dict with the keys ``"corner"`` (the fewest taps inside) and ``"inside"`` (the most).
+    """
+    weight = self_weight(attention)
+    if size is None:
+        if tuple(geometry.strides) != (1, 1):
+            raise ValueError(
+                f"With strides {tuple(geometry.strides)} the map is smaller than the layer's "
+                "input; pass the input's (H, W) as `size`."
+            )
+        size = weight.shape[1:]
+    taps = inside_taps(*size, geometry)
+    relative = weight * taps
+    places = {"corner": taps == taps.min(), "inside": taps == taps.max()}
+    return ({where: float(weight[:, mask].mean()) for where, mask in places.items()},
+            {where: float(relative[:, mask].mean()) for where, mask in places.items()})
+
+
+def corner_verdict(corner, inside):
+    """The ``text`` key for what the padding explains, from the corners' and the inner
+    positions' relative self-weights: ``"padding_explains_part"`` if the corners keep more than
+    :data:`CORNER_MARGIN` times as much, else ``"padding_explains_all"``."""
+    return "padding_explains_part" if corner > CORNER_MARGIN * inside else "padding_explains_all"
+
+
+# Chapter 7: RedNet against its ResNet twin and the Keras example's CNN, each trained once.
+
+# Accuracy margin (two points) beyond which a network trained once is clearly below another.
+CLEAR_GAP = 0.02
+
+# Relative difference in time per epoch (5%) within which two networks take about as long.
+SAME_TIME = 0.05
+
+
+def side(margin):
+    """The ``text`` key for the side of a margin (a minus b): ``"above"`` from 0 up, else
+    ``"below"``."""
+    return "above" if margin >= 0 else "below"
+
+
+def spread_verdict(margin, spread):
+    """The ``text`` key for whether a margin between two single runs means anything: beyond the
+    largest seed ``spread`` of one network (``"margin_beyond_spread"``) or within it."""
+    return "margin_beyond_spread" if abs(margin) > spread else "margin_within_spread"
+
+
+def twin_standing(margin):
+    """The ``text`` key for RedNet's accuracy against its twin's (``margin``: RedNet minus
+    ResNet): level or above, within :data:`CLEAR_GAP`, or clearly below."""
+    if margin >= 0:
+        return "rednet_level_or_above"
+    return "rednet_within_two_points" if margin > -CLEAR_GAP else "rednet_clearly_below"
+
+
+def time_verdict(ratio):
+    """The ``text`` key for a ratio of times per epoch: ``"time_same"`` within
+    :data:`SAME_TIME` of 1, else ``"time_more"`` or ``"time_less"``."""
+    if ratio > 1 + SAME_TIME:
+        return "time_more"
+    return "time_less" if ratio < 1 - SAME_TIME else "time_same"

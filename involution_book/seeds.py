@@ -4,7 +4,7 @@ One training run is one draw: the initial weights and the order of the batches
 come from the seed, and a small network's test accuracy moves by points from
 one seed to the next. The book trains the networks it compares with several
 seeds, shows the mean and the range, and words a comparison by how many seeds
-it holds on (:func:`wins`), never by one run.
+it holds on (:func:`wins`, :func:`wins_of_one_run`), never by one run.
 """
 
 import statistics
@@ -82,8 +82,23 @@ def wins(better, worse):
     return sum(accuracy > worse_by_seed[seed] for seed, accuracy in shared), len(shared)
 
 
+def wins_of_one_run(accuracy, result):
+    """On how many of ``result``'s seeds a network trained once, with test ``accuracy``, is the
+    higher, and how many seeds ``result`` holds: ``(wins, seeds)``.
+
+    A network trained with one seed (chapter 4's CNN) shares at most one seed with one trained
+    with several; each of the latter's seeds is a draw to compare that single run against.
+    """
+    return sum(accuracy > other for other in result.accuracies), len(result.accuracies)
+
+
+def agreement_word(won, seeds):
+    """``"every"`` if a comparison holds on all ``seeds``, ``"none"`` if on none (``won`` = 0),
+    else ``"some"``: the word a sentence stating it may use (``text``'s ``agree_*``)."""
+    return "every" if won == seeds else "none" if won == 0 else "some"
+
+
 def agreement(better, worse):
     """``"every"`` if ``better`` wins on every shared seed, ``"none"`` if on none, else
     ``"some"``: the word a sentence comparing the two may use."""
-    won, shared = wins(better, worse)
-    return "every" if won == shared else "none" if won == 0 else "some"
+    return agreement_word(*wins(better, worse))

@@ -1,0 +1,81 @@
+"""Where and how a build of the book ran: the machine, the software, the data, the time.
+
+Times and accuracies mean little without their circumstances, so the book
+states them, read from the build that produced them. ``make book`` times a
+build that executes every page and writes the seconds to the file named by
+``INVOLUTION_BUILD_RECORD``; :func:`build_seconds` reads it back.
+"""
+
+import datetime
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+BUILD_RECORD_ENV = "INVOLUTION_BUILD_RECORD"
+
+
+def cpu_model():
+    """The processor's model name from /proc/cpuinfo, else what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def cpu_count():
+    """The cores this process may run on (a container's share, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count()
+
+
+def version(package):
+    """The installed version of ``package``, or None where it is not installed."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def build_seconds(record=None):
+    """Wall-clock seconds of the last build that executed every page, or None.
+
+    ``record`` (else ``$INVOLUTION_BUILD_RECORD``) is the JSON file ``make book``
+    writes after such a build: ``{"seconds": ...}``. None where there is no
+    record, as in Colab, in the smoke build, or on a build's first pass.
+    """
+    record = record or os.environ.get(BUILD_RECORD_ENV)
+    if not record or not Path(record).is_file():
+        return None
+    try:
+        return float(json.loads(Path(record).read_text())["seconds"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(
+            f"The build record {record} is not JSON of the form {{\"seconds\": 1234}} "
+            f"({error}); delete it and build again."
+        ) from None
+
+
+def describe(dataset, record=None):
+    """The facts of this build, as a dict: date, CPU, software, data and build time."""
+    import keras
+
+    return {
+        "date": datetime.date.today().isoformat(),
+        "cpu": cpu_model(),
+        "cpus": cpu_count(),
+        "backend": keras.backend.backend(),
+        "keras": keras.__version__,
+        "tensorflow": version("tensorflow"),
+        "train_images": len(dataset.x_train),
+        "test_images": len(dataset.x_test),
+        "profile": dataset.profile,
+        "build_seconds": build_seconds(record),
+    }

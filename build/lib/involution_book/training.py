@@ -1,0 +1,219 @@
+"""Training with a one-line-per-epoch log and an on-disk cache of weights and history.
+
+The book trains each model once: both language editions and every rebuild load
+the cached weights, keyed by everything that changes the result.
+"""
+
+import json
+import math
+import statistics
+import time
+from dataclasses import dataclass
+
+import keras
+
+from involution_book import distribution, settings
+
+
+@dataclass
+class TrainingRun:
+    """A trained model and what its training measured."""
+
+    model: keras.Model
+    history: dict
+    seconds_per_epoch: float  # median over epochs, from the run that trained it
+    test_accuracy: float  # after the last epoch
+    parameters: int
+    from_cache: bool
+    log: list
+
+
+class _EpochLog(keras.callbacks.Callback):
+    """One plain line per epoch: readable in a terminal and in the built HTML."""
+
+    def __init__(self, epochs, print_fn):
+        super().__init__()
+        self.epochs, self.print_fn = epochs, print_fn
+        self.lines, self.seconds = [], []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+        logs = logs or {}
+        # loss first, then the metrics; training before validation
+        order = sorted(
+            logs, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss", k)
+        )
+        metrics = "  ".join(f"{k} {logs[k]:.4f}" for k in order)
+        counter = f"{epoch + 1:>{len(str(self.epochs))}}/{self.epochs}"
+        line = f"epoch {counter}  {metrics}  {self.seconds[-1]:.1f}s"
+        self.lines.append(line)
+        self.print_fn(line)
+
+
+def _unnamed(config):
+    """A config without its "name": Keras numbers auto-generated names per session."""
+    return {k: v for k, v in config.items() if k != "name"}
+
+
+def _architecture(model):
+    """The model's layers and their settings."""
+    return [[type(layer).__name__, _unnamed(layer.get_config())] for layer in model.layers]
+
+
+def cache_key(model, dataset, epochs, seed, batch_size, devices=1):
+    """A hash of everything that determines a training run's outcome.
+
+    ``model`` must be compiled: its optimizer and loss settings are part of the
+    key, and so is the library's code (:func:`settings.code_digest`), so a change
+    to what involution or attention computes trains again, and a docstring edit
+    does not. ``batch_size`` is the global batch; ``devices`` enters the key only
+    above one, so one-device runs keep their keys.
+    """
+    description = {
+        "architecture": _architecture(model),
+        "layer_code": settings.code_digest(*settings.library_modules()),
+        "optimizer": _unnamed(model.optimizer.get_config()),
+        "loss": keras.saving.serialize_keras_object(model.loss),
+        "data": dataset.fingerprint,
+        "profile": dataset.profile,
+        "epochs": epochs,
+        "seed": seed,
+        "batch_size": batch_size,
+    }
+    if devices > 1:
+        description["devices"] = devices
+    return settings.content_key(description)
+
+
+def cosine_schedule(peak, steps, warmup_steps=0):
+    """Linear warm-up from 0 to ``peak`` over ``warmup_steps``, then cosine decay to 0.
+
+    ``steps`` counts all the steps of the run, warm-up included.
+    """
+    if warmup_steps:
+        return keras.optimizers.schedules.CosineDecay(
+            0.0, steps - warmup_steps, warmup_target=peak, warmup_steps=warmup_steps
+        )
+    return keras.optimizers.schedules.CosineDecay(peak, steps)
+
+
+def train(
+    build_model,
+    dataset,
+    epochs,
+    seed=42,
+    batch_size=256,
+    learning_rate=1e-3,
+    schedule=None,
+    warmup_epochs=0,
+    cache=True,
+    cache_dir=None,
+    print_fn=print,
+    devices=1,
+):
+    """Build ``build_model()``, fit it on ``dataset`` and return a :class:`TrainingRun`.
+
+    Adam and sparse categorical cross-entropy on logits, as in the Keras example; the test
+    split is the validation data. With ``cache=True`` a run with the same model,
+    data, epochs, profile, seed and settings is loaded instead of trained again.
+
+    ``schedule=None`` keeps ``learning_rate`` fixed, as the Keras example does;
+    ``"cosine"`` (see :func:`cosine_schedule`) warms up to it linearly over
+    ``warmup_epochs`` (at most half the run) and then decays it to zero by the
+    last step, which lets a short run take large steps early and still settle.
+    The schedule is part of the optimizer's settings, hence of the cache key.
+
+    ``devices`` above 1 trains data-parallel with the backend's own mechanism
+    (see :class:`involution_book.distribution.Replicas`): ``batch_size`` and
+    ``learning_rate`` are then per device, and the global batch and the
+    learning rate are both ``devices`` times larger.
+    """
+    replicas = distribution.Replicas(devices)
+    if replicas.count > 1:
+        batch_size, learning_rate = replicas.scale(batch_size, learning_rate)
+        print_fn(f"data-parallel on {replicas.describe()}: global batch {batch_size}, "
+                 f"learning rate {learning_rate:g}")
+    with replicas.scope():
+        return _fit_or_load(
+            replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
+            schedule, warmup_epochs, cache, cache_dir, print_fn,
+        )
+
+
+def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
+                 schedule, warmup_epochs, cache, cache_dir, print_fn):
+    keras.utils.set_random_seed(seed)
+    model = replicas.prepare(build_model())
+    x_train, y_train = replicas.even(dataset.x_train, dataset.y_train)
+    if schedule == "cosine":
+        steps_per_epoch = math.ceil(len(x_train) / batch_size)
+        steps = epochs * steps_per_epoch  # the warm-up takes at most half of them
+        learning_rate = cosine_schedule(
+            learning_rate, steps, min(warmup_epochs * steps_per_epoch, steps // 2)
+        )
+    elif schedule is not None:
+        raise ValueError(f"schedule must be None or 'cosine', not {schedule!r}")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    key = cache_key(model, dataset, epochs, seed, batch_size, replicas.count)
+    entry = settings.cache_path(dataset.profile, f"{model.name}-{key}", cache_dir)
+    if cache and (entry / "run.json").is_file():
+        record = json.loads((entry / "run.json").read_text())
+        model.optimizer.build(model.trainable_variables)  # so its state loads too
+        model.load_weights(entry / "model.weights.h5")
+        print_fn(f"{model.name}: loaded from the training cache; the original run's log:")
+        for line in record["log"]:
+            print_fn(line)
+        return _run(model, record, from_cache=True)
+
+    log = _EpochLog(epochs, print_fn)
+    validation = replicas.even(dataset.x_test, dataset.y_test)
+    if len(x_train) + len(validation[0]) < len(dataset.x_train) + len(dataset.x_test):
+        print_fn(f"left out the last {len(dataset.x_train) - len(x_train)} training and "
+                 f"{len(dataset.x_test) - len(validation[0])} test image(s): every batch "
+                 "must split evenly between the devices")
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_data=validation,
+        callbacks=[log],
+        verbose=0,
+    )
+    record = {
+        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+        "seconds": log.seconds,
+        "log": log.lines,
+    }
+    if cache:
+        _store(entry, model, record)
+    return _run(model, record, from_cache=False)
+
+
+def _run(model, record, from_cache):
+    return TrainingRun(
+        model=model,
+        history=record["history"],
+        seconds_per_epoch=statistics.median(record["seconds"]),
+        test_accuracy=record["history"]["val_accuracy"][-1],
+        parameters=model.count_params(),
+        from_cache=from_cache,
+        log=record["log"],
+    )
+
+
+def _store(entry, model, record):
+    """Write the weights and the record into the entry's folder, atomically."""
+    def write(folder):
+        folder.mkdir()
+        model.save_weights(folder / "model.weights.h5")
+        (folder / "run.json").write_text(json.dumps(record, indent=1))
+
+    settings.store_atomically(entry, write)
