@@ -35,15 +35,22 @@ book: install
 	if [ "$$(cat _build/.package-hash 2>/dev/null)" != "$$hash" ]; then \
 	  rm -rf _build/.jupyter_cache; mkdir -p _build; echo $$hash > _build/.package-hash; \
 	fi
-	@# A build that executes every page (no execution cache yet) is timed; the
-	@# prefaces, which state that time, then execute once more to show it.
+	@# A build that executes every page (no execution cache yet) is timed: first the
+	@# models train, with their progress on the console, then the chapters execute
+	@# and load them. The record holds each run's and each chapter's seconds; the
+	@# prefaces, which state the total, then execute once more to show it.
 	@record=$(CURDIR)/_build/build-time.json; \
 	if [ -d _build/.jupyter_cache ]; then timed=0; else timed=1; rm -f $$record; fi; \
 	start=$$(date +%s); \
+	if [ $$timed = 1 ]; then \
+	  $(BIN)/python -m involution_book train-book --record $$record || exit $$?; \
+	fi; \
 	INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build . $(BOOK_FLAGS) || exit $$?; \
 	if [ $$timed = 1 ]; then \
-	  echo "{\"seconds\": $$(( $$(date +%s) - start ))}" > $$record; \
-	  echo "A full build took $$(( $$(date +%s) - start )) s; the prefaces show it:"; \
+	  $(BIN)/python -c "from involution_book import provenance as p; \
+	    p.add_to_record('$$record', seconds=$$(( $$(date +%s) - start )), \
+	                    chapters=p.chapter_seconds('_build/.jupyter_cache'))" || exit $$?; \
+	  echo "A full build took $$(( $$(date +%s) - start )) s ($$record has the parts); the prefaces show it:"; \
 	  touch book/en/01_preface.ipynb book/zh-tw/01_preface.ipynb; \
 	  INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build . $(BOOK_FLAGS) || exit $$?; \
 	fi

@@ -7,6 +7,7 @@ import functools
 import math
 import os
 import sys
+import time
 
 
 @contextlib.contextmanager
@@ -33,7 +34,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 with _quiet_native_stderr():
     import keras  # noqa: F401  (imports the backend, TensorFlow by default)
 
-from involution_book import data, distribution, experiments  # noqa: E402
+from involution_book import data, distribution, experiments, provenance  # noqa: E402
 
 
 def _integer(text, low, what):
@@ -136,6 +137,22 @@ def parser():
         "--cache-dir", default=None,
         help="where runs are cached (default $INVOLUTION_CACHE, else ~/.cache/involution)",
     )
+    book = commands.add_parser(
+        "train-book",
+        help="train every model the book needs, each of its seeds, into the training cache",
+        description=(
+            "Train what the book's chapters load, with the book's settings and seeds, "
+            "showing which model and seed is training, epoch by epoch, with the time "
+            "elapsed and the time expected. A build that follows loads every model from "
+            "the training cache. Models already there are only loaded."
+        ),
+    )
+    book.add_argument(
+        "--record", default=None,
+        help="a JSON file to add each run's seconds to (under \"training\"), "
+             "such as _build/build-time.json",
+    )
+    book.add_argument("--cache-dir", default=None, help="as for train")
     return p
 
 
@@ -158,40 +175,86 @@ def _experiment(args):
     return experiment
 
 
-def main(argv=None):
-    commands = parser()
-    args = commands.parse_args(argv)
-    try:
-        experiment = _experiment(args)
-    except ValueError as error:
-        commands.error(str(error))
-    try:
-        dataset = data.load_dataset()
-    except (data.DataError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+def _minutes(seconds):
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+class _Progress:
+    """Prints each epoch line of one run with the time elapsed and the time expected."""
+
+    def __init__(self, epochs):
+        self.epochs, self.done, self.start = epochs, 0, time.perf_counter()
+
+    def __call__(self, line):
+        if not line.startswith("epoch "):
+            print(f"  {line}", flush=True)
+            return
+        self.done += 1
+        elapsed = time.perf_counter() - self.start
+        expected = elapsed / self.done * self.epochs
+        print(f"  {line}  [{_minutes(elapsed)} of about {_minutes(expected)}]", flush=True)
+
+
+def _train(args, experiment):
+    dataset = data.load_dataset()
     print(
         f"training '{experiment.name}' on {len(dataset.x_train):,} images "
         f"({dataset.profile} profile) for {experiment.epochs_for(dataset.profile)} epoch(s)",
         flush=True,
     )
-    try:
-        run = experiment.train(
-            dataset,
-            seed=args.seed,
-            cache=not args.no_cache,
-            cache_dir=args.cache_dir,
-            print_fn=functools.partial(print, flush=True),
-            devices=args.devices,
-        )
-    except distribution.DistributionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    run = experiment.train(
+        dataset,
+        seed=args.seed,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        print_fn=functools.partial(print, flush=True),
+        devices=args.devices,
+    )
     print(
         f"model {run.model.name}: {run.parameters:,} parameters, "
         f"test accuracy {run.test_accuracy:.4f} on {len(dataset.x_test):,} images, "
         f"{run.seconds_per_epoch:.1f} s per epoch (median)"
     )
+
+
+def _train_book(args):
+    dataset = data.load_dataset()
+    runs = [(experiment, seed) for experiment in experiments.EXPERIMENTS.values()
+            for seed in experiment.seeds_for(dataset.profile)]
+    print(f"training the book's {len(runs)} runs on {len(dataset.x_train):,} images "
+          f"({dataset.profile} profile); those in the training cache are loaded", flush=True)
+    start, seconds = time.perf_counter(), {}
+    for i, (experiment, seed) in enumerate(runs, start=1):
+        epochs = experiment.epochs_for(dataset.profile)
+        print(f"[{i}/{len(runs)}] {experiment.name}, seed {seed}, {epochs} epoch(s); "
+              f"{_minutes(time.perf_counter() - start)} so far", flush=True)
+        began = time.perf_counter()
+        run = experiment.train(dataset, seed=seed, cache_dir=args.cache_dir,
+                               print_fn=_Progress(epochs))
+        if not run.from_cache:
+            seconds[f"{experiment.name}/{seed}"] = round(time.perf_counter() - began, 1)
+        print(f"  test accuracy {run.test_accuracy:.4f}", flush=True)
+    total = time.perf_counter() - start
+    print(f"the book's models are in the training cache ({_minutes(total)})", flush=True)
+    if args.record:
+        provenance.add_to_record(args.record, training=seconds)
+
+
+def main(argv=None):
+    commands = parser()
+    args = commands.parse_args(argv)
+    try:
+        if args.command == "train":
+            try:
+                experiment = _experiment(args)
+            except ValueError as error:
+                commands.error(str(error))
+            _train(args, experiment)
+        else:
+            _train_book(args)
+    except (data.DataError, distribution.DistributionError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

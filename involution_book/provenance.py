@@ -48,8 +48,9 @@ def build_seconds(record=None):
     """Wall-clock seconds of the last build that executed every page, or None.
 
     ``record`` (else ``$INVOLUTION_BUILD_RECORD``) is the JSON file ``make book``
-    writes after such a build: ``{"seconds": ...}``. None where there is no
-    record, as in Colab, in the smoke build, or on a build's first pass.
+    writes after such a build: ``{"seconds": ..., "training": ..., "chapters": ...}``.
+    None where there is no record, as in Colab, in the smoke build, or on a
+    build's first pass.
     """
     record = record or os.environ.get(BUILD_RECORD_ENV)
     if not record or not Path(record).is_file():
@@ -61,6 +62,39 @@ def build_seconds(record=None):
             f"The build record {record} is not JSON of the form {{\"seconds\": 1234}} "
             f"({error}); delete it and build again."
         ) from None
+
+
+def add_to_record(record, **fields):
+    """Merge ``fields`` into the JSON object in ``record`` (created if missing).
+
+    The build's timing file collects what each step measured: the training
+    before the build, the chapters, the whole build's seconds.
+    """
+    path = Path(record)
+    content = json.loads(path.read_text()) if path.is_file() else {}
+    if not isinstance(content, dict):
+        raise ValueError(f"The build record {record} does not hold a JSON object; delete it.")
+    content.update(fields)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=1) + "\n")
+
+
+def chapter_seconds(execution_cache, root="."):
+    """Seconds each notebook took to execute, from Jupyter Book's execution cache.
+
+    ``execution_cache`` is the build's ``.jupyter_cache``; notebooks are named by
+    their path under ``root``. A notebook executed more than once keeps its last time.
+    """
+    from jupyter_cache import get_cache
+
+    records = sorted(get_cache(execution_cache).list_cache_records(), key=lambda r: r.created)
+    root = Path(root).resolve()
+    seconds = {}
+    for record in records:
+        path = Path(record.uri).resolve()
+        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        seconds[name] = round(float(record.data.get("execution_seconds", 0)), 1)
+    return seconds
 
 
 def describe(dataset, record=None):

@@ -4,7 +4,9 @@ The book trains each model once: both language editions and every rebuild load
 the cached weights, keyed by everything that changes the result.
 """
 
+import contextlib
 import json
+import logging
 import math
 import statistics
 import time
@@ -178,15 +180,16 @@ def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learn
         print_fn(f"left out the last {len(dataset.x_train) - len(x_train)} training and "
                  f"{len(dataset.x_test) - len(validation[0])} test image(s): every batch "
                  "must split evenly between the devices")
-    history = model.fit(
-        x_train,
-        y_train,
-        batch_size=batch_size,
-        epochs=epochs,
-        validation_data=validation,
-        callbacks=[log],
-        verbose=0,
-    )
+    with _quiet_tensorflow_warnings():
+        history = model.fit(
+            x_train,
+            y_train,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_data=validation,
+            callbacks=[log],
+            verbose=0,
+        )
     record = {
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
         "seconds": log.seconds,
@@ -195,6 +198,23 @@ def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learn
     if cache:
         _store(entry, model, record)
     return _run(model, record, from_cache=False)
+
+
+@contextlib.contextmanager
+def _quiet_tensorflow_warnings():
+    """TensorFlow's Python warnings off while a model trains.
+
+    Every model's training step is a function of one code object, so
+    TensorFlow's retracing detector counts the first trace of each new model
+    as a retrace of the last and warns, in the middle of the epoch log.
+    """
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _run(model, record, from_cache):

@@ -67,3 +67,37 @@ def test_bad_arguments_exit_with_usage(args, message, capsys):
         main(args)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_train_book_trains_each_seed_once_with_progress_and_records_the_seconds(
+        tmp_path, monkeypatch, capsys):
+    import dataclasses
+    import json
+    import re
+
+    write_npz(tmp_path / "c.npz", n_train=60, n_test=20)
+    monkeypatch.setenv("INVOLUTION_DATA", str(tmp_path / "c.npz"))
+    monkeypatch.delenv("INVOLUTION_SMOKE", raising=False)
+    two_seeds = dataclasses.replace(experiments.get("involution"), epochs=2, seeds=(42, 1))
+    monkeypatch.setattr(experiments, "EXPERIMENTS", {"involution": two_seeds})
+    args = ["train-book", "--cache-dir", str(tmp_path / "cache"),
+            "--record", str(tmp_path / "record.json")]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "training the book's 2 runs on 60 images (full profile); those in the " \
+                     "training cache are loaded"
+    assert out[1].startswith("[1/2] involution, seed 42, 2 epoch(s); 0:0")
+    assert re.fullmatch(r"  epoch 1/2  loss .*s  \[\d+:\d\d of about \d+:\d\d\]", out[2])
+    assert re.fullmatch(r"  epoch 2/2  loss .*s  \[\d+:\d\d of about \d+:\d\d\]", out[3])
+    assert out[4].startswith("  test accuracy ")
+    assert out[5].startswith("[2/2] involution, seed 1, 2 epoch(s)")
+    assert out[-1].startswith("the book's models are in the training cache (")
+    record = json.loads((tmp_path / "record.json").read_text())
+    assert sorted(record["training"]) == ["involution/1", "involution/42"]
+    assert all(seconds > 0 for seconds in record["training"].values())
+
+    (tmp_path / "record.json").write_text('{"seconds": 12}')
+    assert main(args) == 0  # a second time: everything loads from the cache
+    out = capsys.readouterr().out
+    assert out.count("loaded from the training cache") == 2 and "epoch 1/2" in out
+    assert json.loads((tmp_path / "record.json").read_text()) == {"seconds": 12, "training": {}}

@@ -40,3 +40,31 @@ def test_a_broken_record_says_how_to_fix_it(tmp_path):
 def test_a_missing_package_has_no_version():
     assert provenance.version("no-such-package-here") is None
     assert provenance.version("keras") == keras.__version__
+
+
+def test_add_to_record_merges_fields_into_the_json_object(tmp_path):
+    record = tmp_path / "sub" / "build-time.json"
+    provenance.add_to_record(record, training={"conv/42": 12.5})
+    provenance.add_to_record(record, seconds=30, chapters={"book/en/01.ipynb": 3.0})
+    assert json.loads(record.read_text()) == {
+        "training": {"conv/42": 12.5}, "seconds": 30, "chapters": {"book/en/01.ipynb": 3.0}}
+    assert provenance.build_seconds(record) == 30.0
+    record.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="does not hold a JSON object; delete it"):
+        provenance.add_to_record(record, seconds=1)
+
+
+def test_chapter_seconds_reads_the_execution_cache(tmp_path):
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(tmp_path / ".jupyter_cache")
+    for name, seconds in (("a.ipynb", 1.25), ("sub/b.ipynb", 40.0)):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"print({seconds})")])
+        nbformat.write(notebook, path)
+        cache.cache_notebook_file(str(path), data={"execution_seconds": seconds},
+                                  check_validity=False)
+    assert provenance.chapter_seconds(tmp_path / ".jupyter_cache", root=tmp_path) == {
+        "a.ipynb": 1.2, "sub/b.ipynb": 40.0}

@@ -1,5 +1,6 @@
 """The training helper: its log, its history, and a cache that never mixes runs."""
 
+import logging
 import statistics
 
 import keras
@@ -162,3 +163,24 @@ def test_cache_key_follows_what_the_engine_computes(monkeypatch, edit):
     """A change to the aggregation engine, not only to the layers' modules, trains again."""
     before = _key_with_engine_source(monkeypatch)
     assert _key_with_engine_source(monkeypatch, edit) != before
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's own warning")
+def test_models_trained_in_a_row_show_no_retracing_warning(caplog):
+    """A chapter trains several networks in one kernel; the epoch log stays free of chatter."""
+    import functools
+
+    from helpers import Dataset
+    from involution_book import networks
+
+    rng = np.random.default_rng(0)
+    dataset = Dataset(
+        x_train=rng.uniform(size=(100, 32, 32, 3)).astype("float32"),
+        y_train=(np.arange(100) % 10).reshape(-1, 1),
+        x_test=rng.uniform(size=(40, 32, 32, 3)).astype("float32"),
+        y_test=(np.arange(40) % 10).reshape(-1, 1), profile="smoke")
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for spatial in networks.SPATIAL_LAYERS:  # without the fix, the third one warns
+            training.train(functools.partial(networks.spatial_classifier, spatial), dataset, 1,
+                           batch_size=32, cache=False, print_fn=lambda line: None)
+    assert "retracing" not in caplog.text
