@@ -47,3 +47,25 @@ def test_importing_the_library_loads_nothing_beyond_keras(backend):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, check=True)
     assert json.loads(result.stdout) == ["involution"]
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_a_missing_backend_says_which_and_how_to_install_one(backend):
+    """``pip install involution`` alone brings Keras without a backend: the import says so."""
+    code = (
+        "import sys\n"
+        "class Absent:\n"
+        "    def find_spec(name, path=None, target=None):\n"
+        f"        if name.split('.')[0] == {backend!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Absent)\n"
+        "import involution\n"
+    )
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: involution runs on Keras 3"), last
+    assert f"could not import '{backend}'" in last
+    assert 'pip install "involution[tensorflow]" (or [jax], [torch])' in last
