@@ -10,7 +10,7 @@ aggregation that :class:`~involution.layers.Involution` uses.
 import keras
 from keras import ops
 
-from involution._aggregation import affinities, pad_same, windows
+from involution._aggregation import affinities, attend, attention_weights, pad_same, windows
 from involution._local import LocalKernelLayer
 from involution._validation import boolean, grouped_channels, positive_int
 
@@ -98,6 +98,20 @@ class LocalSelfAttention(LocalKernelLayer):
                 initializer=keras.initializers.RandomNormal(stddev=self._key_dim**-0.5),
             )
 
+    def _operands(self, inputs):
+        """The padded keys, the scaled queries, where the taps are inside the image, and the
+        relative-position embedding (or None): what the attention weights are made of."""
+        geometry, window = self.geometry, (self.kernel_size, self.strides, self.dilation_rate)
+        query = self.query(self.pooled(inputs)) * self._key_dim**-0.5
+        keys, out_size = pad_same(self.key(inputs), *window)
+        # 1 where a tap is inside the image, 0 in the padding: (1, H', W', 1, K*K).
+        inside, _ = pad_same(ops.ones_like(inputs[:1, :, :, :1]), *window)
+        inside = ops.stack(windows(inside, geometry, out_size), axis=-1)
+        embedding = None
+        if self.relative_position:
+            embedding = ops.reshape(self.relative_embedding, (-1, self.heads, self._key_dim))
+        return keys, query, inside, embedding
+
     def attention(self, inputs):
         """Attention weights, ``(batch, H', W', heads, K_h * K_w)``, tap ``ki * K_w + kj``.
 
@@ -105,25 +119,19 @@ class LocalSelfAttention(LocalKernelLayer):
         shifted slices of the padded keys in both passes, so no (H', W', K*K,
         channels) tensor of neighbourhoods is ever stored.
         """
-        geometry, window = self.geometry, (self.kernel_size, self.strides, self.dilation_rate)
-        query = self.query(self.pooled(inputs)) * self._key_dim**-0.5
-        keys, out_size = pad_same(self.key(inputs), *window)
-        logits = affinities(geometry)(keys, query)
-        if self.relative_position:
-            by_head = tuple(ops.shape(query)[:-1]) + (self.heads, self._key_dim)
-            embedding = ops.reshape(self.relative_embedding, (-1, self.heads, self._key_dim))
-            logits = logits + ops.einsum("bhwnd,tnd->bhwnt", ops.reshape(query, by_head), embedding)
-        # 1 where a tap is inside the image, 0 in the padding: (1, H', W', 1, K*K).
-        inside, _ = pad_same(ops.ones_like(inputs[:1, :, :, :1]), *window)
-        inside = ops.stack(windows(inside, geometry, out_size), axis=-1)
-        # A finite floor keeps the softmax free of NaN even where every tap is
-        # padding (possible with dilation); the product makes those weights 0.
-        floor = -3e4 if keras.backend.standardize_dtype(logits.dtype) == "float16" else -1e9
-        logits = ops.where(inside > 0, logits, floor)
-        return ops.softmax(logits, axis=-1) * inside
+        keys, query, inside, embedding = self._operands(inputs)
+        logits = affinities(self.geometry)(keys, query)
+        return attention_weights(logits, query, inside, embedding, self.geometry)
 
     def call(self, inputs, return_attention_scores=False):
-        return self.combine(self.value(inputs), self.attention(inputs), return_attention_scores)
+        if boolean(return_attention_scores, "return_attention_scores"):
+            return self.combine(self.value(inputs), self.attention(inputs), True)
+        keys, query, inside, embedding = self._operands(inputs)
+        window = (self.kernel_size, self.strides, self.dilation_rate)
+        values, _ = pad_same(self.value(inputs), *window)
+        operands = (keys, query, values, inside) + (() if embedding is None else (embedding,))
+        # The weights and the weighted sum as one compiled program each way.
+        return attend(self.geometry, self.relative_position)(*operands)
 
     def get_config(self):
         config = super().get_config()
