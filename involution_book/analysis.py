@@ -113,6 +113,16 @@ def fixed_kernel_share(kernel, bias, tolerance=FIXED_TOLERANCE):
     return float(fixed_kernel_mask(kernel, bias, tolerance).mean())
 
 
+def sum_signs(sums):
+    """The ``text`` key for the signs of kernel ``sums``: ``"sums_positive"``,
+    ``"sums_negative"`` or ``"sums_mixed"``. A negative sum flips the sign of a uniform
+    neighbourhood, so the prose may speak of flips only where the sums are negative."""
+    sums = np.asarray(sums)
+    if sums.min() > 0:
+        return "sums_positive"
+    return "sums_negative" if sums.max() < 0 else "sums_mixed"
+
+
 # Chapter 6: do local attention's bright corners mean a preference, or only the padding?
 
 # How much a corner's relative self-weight may exceed the inner positions' and still count as

@@ -240,12 +240,20 @@ def test_times_within_five_percent_are_the_same(ratio, key):
     assert analysis.time_verdict(ratio) == key
 
 
+@pytest.mark.parametrize("sums, key", [
+    ([0.94, 4.18], "sums_positive"), ([-2.0, -0.1], "sums_negative"),
+    ([-0.01, 4.18], "sums_mixed"), ([0.0, 1.0], "sums_mixed")])
+def test_kernel_sums_of_one_sign_are_named_so_and_a_zero_is_of_neither(sums, key):
+    assert analysis.sum_signs(np.array(sums)) == key
+
+
 @pytest.mark.parametrize("key", [
     analysis.curve_end(0.0), analysis.curve_end(1.0), analysis.corner_verdict(1.0, 1.0),
     analysis.corner_verdict(2.0, 1.0), analysis.side(1.0), analysis.side(-1.0),
     analysis.spread_verdict(0.0, 1.0), analysis.spread_verdict(1.0, 0.0),
     analysis.twin_standing(0.0), analysis.twin_standing(-0.01), analysis.twin_standing(-1.0),
-    analysis.time_verdict(1.0), analysis.time_verdict(2.0), analysis.time_verdict(0.5)])
+    analysis.time_verdict(1.0), analysis.time_verdict(2.0), analysis.time_verdict(0.5),
+    analysis.sum_signs([1.0]), analysis.sum_signs([-1.0]), analysis.sum_signs([-1.0, 1.0])])
 def test_every_verdict_is_a_sentence_in_both_languages(key):
     for language in ("en", "zh-tw"):
         assert text(language, key, spread="1.0")

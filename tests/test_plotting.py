@@ -76,14 +76,15 @@ def test_kernel_heatmaps_sum_each_kernel():
     images = np.zeros((2, 4, 4, 3))
     kernels = [np.ones((2, 4, 4, 3, 3, 1)), np.ones((2, 2, 2, 3, 3, 2))]
     fig = plotting.kernel_heatmaps(images, kernels, "en")
-    assert len(fig.axes) == 2 * 3 + 1  # and the colour bar
+    assert len(fig.axes) == 2 * 3 + 2  # and a colour bar per layer
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), np.full((4, 4), 9.0))
     np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), np.full((2, 2), 18.0))
     assert fig.axes[2].get_title() == "Involution kernel 2"
+    assert not fig.legends  # no dots, no key to them
 
 
 @pytest.mark.parametrize("language", ["en", "zh-tw"])
-def test_kernel_heatmaps_share_one_scale_centred_at_zero_and_mark_fixed_kernels(language):
+def test_kernel_heatmaps_give_each_layer_its_scale_and_mark_fixed_kernels(language):
     plotting.use_language(language)
     images = np.zeros((1, 4, 4, 3))
     first, second = np.zeros((1, 4, 4, 3, 3, 1)), np.zeros((1, 2, 2, 3, 3, 1))
@@ -91,14 +92,16 @@ def test_kernel_heatmaps_share_one_scale_centred_at_zero_and_mark_fixed_kernels(
     fixed = [np.zeros((1, 4, 4), bool), np.zeros((1, 2, 2), bool)]
     fixed[0][0, 3, 1] = True
     fig = plotting.kernel_heatmaps(images, [first, second], language, fixed=fixed)
-    norms = [ax.images[0].norm for ax in fig.axes[1:3]]
-    assert [(n.vmin, n.vmax) for n in norms] == [(-2.0, 2.0)] * 2  # the largest |sum|, both signs
+    scales = [(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in fig.axes[1:3]]
+    assert scales == [(-0.5, 0.0), (0.0, 2.0)]  # each layer's own range, no unused sign
+    assert {ax.images[0].get_cmap().name for ax in fig.axes[1:3]} == {plotting.SEQUENTIAL}
     marks = fig.axes[1].lines[0]
     assert (list(marks.get_xdata()), list(marks.get_ydata())) == ([1], [3])  # column, row
-    assert not fig.axes[2].lines[0].get_xdata().size
-    bar = fig.axes[-1]
-    assert bar.get_xlabel() == text(language, "kernel_sum")
-    assert bar.get_legend().get_texts()[0].get_text() == text(language, "fixed_kernel_marker")
+    assert not fig.axes[2].lines
+    bars = fig.axes[-2:]
+    assert [bar.get_xlabel() for bar in bars] == [text(language, "kernel_sum")] * 2
+    key = fig.legends[0].get_texts()[0].get_text()
+    assert key == text(language, "fixed_kernel_marker")
     assert not [w for w in drawn_warnings(fig) if "missing from" in w]
 
 
@@ -108,44 +111,101 @@ def test_kernel_heatmaps_want_one_fixed_mask_per_layer():
                                  fixed=[])
 
 
-def test_weight_sharing_maps_share_along_the_right_axes():
-    maps = plotting.weight_sharing_maps(positions=5, channels=4, groups=2, window=3)
-    conv, inv, attention = maps["conv"], maps["involution"], maps["attention"]
-    assert conv.shape == inv.shape == (4, 5) and attention.shape == (5, 5)
-    assert (conv == conv[:, :1]).all() and len(np.unique(conv)) == 4  # one per output channel
-    assert (inv[0] == inv[1]).all() and (inv[2] == inv[3]).all()  # channels of a group share
-    assert len(np.unique(inv)) == 5 * 2  # a new kernel at each position and group
-    inside = ~np.isnan(attention)
-    assert inside.sum() == 5 + 2 * 4  # the centre and one neighbour on each side
-    assert len(np.unique(attention[inside])) == inside.sum()  # one weight per pair
-    with pytest.raises(ValueError, match="`groups`"):
-        plotting.weight_sharing_maps(channels=4, groups=3)
+def test_colour_scale_spends_no_colour_on_a_sign_the_values_barely_take():
+    norm, cmap = plotting.colour_scale(np.array([0.94, 4.18]))
+    assert (norm.vmin, norm.vmax, cmap) == (0.94, 4.18, plotting.SEQUENTIAL)
+    norm, cmap = plotting.colour_scale(np.array([-3.0, -1.0]), sequential="magma")
+    assert (norm.vmin, norm.vmax, cmap) == (-3.0, -1.0, "magma")
+    norm, cmap = plotting.colour_scale(np.array([-0.01, 1.0]))  # one sign in all but name
+    assert (norm.vmin, norm.vmax, cmap) == (-0.01, 1.0, plotting.SEQUENTIAL)
+    norm, cmap = plotting.colour_scale(np.array([-0.5, 0.2]), np.array([1.0]))
+    assert (norm.vmin, norm.vmax, cmap) == (-1.0, 1.0, plotting.DIVERGING)  # white is zero
+    norm, _ = plotting.colour_scale(np.full(3, 2.0))
+    assert norm.vmin < 2.0 < norm.vmax
+
+
+def test_feature_maps_give_each_filter_its_scale():
+    maps = np.stack([np.linspace(-1, 3, 32), np.linspace(0, 1, 32)], axis=-1).reshape(2, 4, 4, 2)
+    fig = plotting.feature_maps(np.zeros((2, 4, 4, 3)), maps, "en")
+    edges, blur = fig.axes[1].images[0], fig.axes[2].images[0]
+    assert (edges.norm.vmin, edges.norm.vmax, edges.get_cmap().name) == (-3, 3, plotting.DIVERGING)
+    assert (blur.norm.vmin, blur.norm.vmax, blur.get_cmap().name) == (0, 1, plotting.SEQUENTIAL)
+    assert fig.axes[2].get_title() == "Filter 2"
+    assert fig.axes[-1].get_xlabel() == "Filter response"
 
 
 @pytest.mark.parametrize("language", ["en", "zh-tw"])
-def test_weight_sharing_schematic_is_labelled(language):
+def test_receptive_field_maps_count_pixels_and_frame_the_field(language):
     plotting.use_language(language)
-    fig = plotting.weight_sharing(language)
+    field = np.zeros((32, 32))
+    field[10:15, 12:19] = 1.0  # 5 rows, 7 columns
+    fig = plotting.receptive_field_maps([field, 2 * field], [1, 3], language)
+    one, three = fig.axes[:2]
+    assert one.get_title() == text(language, "after_one_layer", n=1, rows=5, cols=7)
+    assert three.get_title() == text(language, "after_layers", n=3, rows=5, cols=7)
+    frame = one.patches[0]
+    assert (frame.get_x(), frame.get_y(), frame.get_width(), frame.get_height()) == (
+        11.5, 9.5, 7, 5)
+    assert list(one.get_xticks()[1:4]) == [0, 4, 8]  # a tick every four pixels
+    assert one.get_xlabel() == text(language, "column_pixels")
+    assert three.images[0].norm.vmax == 2.0  # each depth its own scale
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+
+
+def test_weight_sources_say_what_each_weight_is_computed_from():
+    sources, inside = plotting.weight_sources(positions=5, window=3)
+    conv, inv, attention = sources["conv"], sources["involution"], sources["attention"]
+    assert conv.shape == inv.shape == attention.shape == (3, 5, 2)
+    assert (conv == -1).all()  # learned: from no pixel
+    assert (inv[..., 0] == np.arange(5)).all() and (inv[..., 1] == -1).all()  # the centre alone
+    assert (attention[..., 0] == np.arange(5)).all()
+    assert list(attention[0, :, 1]) == [-1, 0, 1, 2, 3]  # offset -1: the left neighbour
+    assert list(attention[2, :, 1]) == [1, 2, 3, 4, 5]
+    assert inside.sum() == 5 * 3 - 2  # the neighbours left of the first and right of the last
+    assert not inside[0, 0] and not inside[2, 4]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+def test_weight_sharing_schematic_colours_each_weight_by_its_pixels(language):
+    plotting.use_language(language)
+    fig = plotting.weight_sharing(language, positions=4)
     assert [ax.get_title() for ax in fig.axes] == [
         text(language, f"sharing_{k}") for k in ("conv", "involution", "attention")]
-    assert fig.axes[1].get_ylabel() == text(language, "channel")
+    for ax in fig.axes:  # one layout for all three: position along, offset down
+        assert ax.get_xlabel() == text(language, "sharing_position")
+        assert ax.get_ylabel() == text(language, "sharing_offset")
+    conv, inv, attention = ([p.get_facecolor()[:3] for p in ax.patches if not p.get_hatch()]
+                            for ax in fig.axes)
+    pixel = [tuple(colour) for colour in plotting.PIXEL_COLOURS]
+    assert {tuple(c) for c in conv} == {matplotlib.colors.to_rgb(plotting.LEARNED)}
+    assert {tuple(c) for c in inv} == set(pixel[:4])  # one colour per centre pixel
+    assert len(attention) == 2 * len(inv)  # two halves a cell: centre and neighbour
+    assert sum(bool(p.get_hatch()) for p in fig.axes[2].patches) == 2  # the padding
     assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+    with pytest.raises(ValueError, match="at most 6 positions"):
+        plotting.weight_sharing(language, positions=7)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-tw"])
-def test_kernel_comparison_shares_a_symmetric_scale(language):
+def test_kernel_comparison_shows_the_fixed_kernel_and_where_it_serves(language):
     plotting.use_language(language)
     kernels = [np.full((3, 3), 0.5), np.full((3, 3), -1.5)]
+    mask = np.zeros((8, 8), bool)
+    mask[:2] = True  # a quarter of the positions
     fig = plotting.kernel_comparison(np.zeros((8, 8, 3)), [(1, 2), (6, 5)], kernels,
-                                     np.eye(3), language)
-    norms = [ax.images[0].norm for ax in fig.axes[1:4]]
-    assert [(n.vmin, n.vmax) for n in norms] == [(-1.5, 1.5)] * 3
+                                     (np.full((3, 3), 0.2), mask), np.eye(3), language)
+    norms = [ax.images[0].norm for ax in fig.axes[1:5]]
+    assert [(n.vmin, n.vmax) for n in norms] == [(-1.5, 1.5)] * 4
     assert fig.axes[1].get_title() == text(language, "kernel_at", name="A")
-    assert fig.axes[3].get_title() == text(language, "conv_kernel")
-    assert list(fig.axes[0].lines[1].get_xdata()) == [5]  # pixel B, column
+    assert fig.axes[3].get_title() == text(language, "fixed_kernel_share", share=0.25)
+    assert fig.axes[4].get_title() == text(language, "conv_kernel")
+    dots, pixel_a, pixel_b = fig.axes[0].lines
+    assert len(dots.get_xdata()) == 16 and list(pixel_b.get_xdata()) == [5]  # B's column
+    assert fig.axes[-1].get_ylabel() == text(language, "weight")
     assert not [w for w in drawn_warnings(fig) if "missing from" in w]
     with pytest.raises(ValueError, match="two pixels"):
-        plotting.kernel_comparison(np.zeros((8, 8, 3)), [(1, 2)], kernels, np.eye(3), language)
+        plotting.kernel_comparison(np.zeros((8, 8, 3)), [(1, 2)], kernels,
+                                   (np.zeros((3, 3)), mask), np.eye(3), language)
 
 
 def test_attention_heatmaps_show_the_centre_weight_averaged_over_heads():
@@ -156,6 +216,7 @@ def test_attention_heatmaps_show_the_centre_weight_averaged_over_heads():
     fig = plotting.attention_heatmaps(images, [attention], "zh-tw")
     np.testing.assert_allclose(fig.axes[1].images[0].get_array(), np.full((4, 4), 0.4))
     assert fig.axes[1].get_title() == "注意力 1：自身權重"
+    assert fig.axes[-1].get_xlabel() == "自身權重"
 
 
 def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory():
@@ -219,3 +280,100 @@ def test_training_curves_draw_a_band_over_seeds():
     assert band.min() == pytest.approx(0.1) and band.max() == pytest.approx(0.5)
     assert seeds.lines[1].get_ydata()[1] == pytest.approx(0.4)  # the mean test accuracy
     assert "3 random seeds" in seeds.get_title()
+
+
+def test_comparison_curves_put_every_model_on_the_same_axes():
+    def history(accuracy):
+        return {"loss": [2.0, 1.5], "val_loss": [2.1, 1.6],
+                "accuracy": [0.2, accuracy], "val_accuracy": [0.1, accuracy - 0.1]}
+
+    fig = plotting.comparison_curves(
+        {"sa_conv": [history(0.5), history(0.6)], "sa_attention": history(0.4)}, "en")
+    accuracy, loss = fig.axes
+    assert len(accuracy.lines) == len(loss.lines) == 2 * 2  # test and train for each model
+    assert accuracy.lines[0].get_ydata()[1] == pytest.approx(0.45)  # conv's mean test accuracy
+    assert len(accuracy.collections) == 1  # a band over seeds: conv's test line only
+    names = [t.get_text() for t in accuracy.get_legend().get_texts()]
+    assert names == ["Convolution", "Local self-attention", "test", "train"]
+    assert "2 random seeds" in accuracy.get_title()
+
+
+def heat_maps(fig):
+    """Every heat map in ``fig``: an image of one number per pixel, not a photo."""
+    return [image for ax in fig.axes for image in ax.images if image.get_array().ndim == 2]
+
+
+def sample_figures():
+    """Every figure the package draws, on data shaped like the book's, by function name.
+
+    Kernel sums of one sign over a narrow range (what chapter 5 found), layers of
+    very different ranges, and a layer whose sums take both signs.
+    """
+    rng = np.random.default_rng(0)
+    images = rng.uniform(size=(2, 8, 8, 3))
+    kernels = [rng.uniform(0.1, 0.46, (2, 8, 8, 3, 3, 1)), rng.normal(0, 5, (2, 4, 4, 3, 3, 2)),
+               rng.uniform(-0.01, 0.001, (2, 2, 2, 3, 3, 1))]
+    attention = rng.dirichlet(np.ones(9), (2, 4, 4, 2)).reshape(2, 4, 4, 2, 3, 3)
+    attention = attention.transpose(0, 1, 2, 4, 5, 3)  # (N, H, W, K, K, heads)
+    history = {"loss": [2.0, 1.5], "val_loss": [2.1, 1.6],
+               "accuracy": [0.2, 0.4], "val_accuracy": [0.1, 0.3]}
+    field = np.zeros((16, 16))
+    field[6:10, 6:10] = rng.uniform(1, 4, (4, 4))
+    rows = [dict(implementation=name, size=size, seconds=0.1 * size, kept_bytes=size * 2**20)
+            for name in ("involution", "unfold") for size in (8, 16)]
+    mask = rng.uniform(size=(8, 8)) < 0.5
+    return {
+        "image_grid": lambda lang: plotting.image_grid(images, [0, 1], lang, rows=1, cols=2),
+        "feature_maps": lambda lang: plotting.feature_maps(
+            images, rng.normal(size=(2, 8, 8, 4)) + [0, 0, 0, 5], lang),
+        "training_curves": lambda lang: plotting.training_curves({"conv": history}, lang),
+        "comparison_curves": lambda lang: plotting.comparison_curves({"conv": history}, lang),
+        "receptive_field_maps": lambda lang: plotting.receptive_field_maps([field], [3], lang),
+        "kernel_heatmaps": lambda lang: plotting.kernel_heatmaps(
+            images, kernels, lang, labels=[0, 1],
+            fixed=[np.zeros(k.shape[:3], bool) | (rng.uniform(size=k.shape[:3]) < 0.1)
+                   for k in kernels]),
+        "attention_heatmaps": lambda lang: plotting.attention_heatmaps(
+            images, [attention, attention[:, :2, :2] ** 2], lang, labels=[0, 1]),
+        "benchmark_curves": lambda lang: plotting.benchmark_curves(rows, lang),
+        "weight_sharing": plotting.weight_sharing,
+        "kernel_comparison": lambda lang: plotting.kernel_comparison(
+            images[0], [(1, 2), (5, 6)], [rng.uniform(0.5, 1, (3, 3))] * 2,
+            (rng.uniform(0.5, 1, (3, 3)), mask), rng.uniform(0.5, 1, (3, 3)), lang),
+    }
+
+
+NOT_FIGURES = {"cjk_font", "use_language", "colour_scale", "symmetric_norm", "weight_sources"}
+HEAT_MAPS = {"feature_maps", "receptive_field_maps", "kernel_heatmaps", "attention_heatmaps",
+             "kernel_comparison"}
+
+
+def test_every_figure_function_is_checked_for_honest_colours():
+    public = {name for name, function in vars(plotting).items()
+              if callable(function) and getattr(function, "__module__", None) == plotting.__name__
+              and not name.startswith("_") and name[0].islower()}
+    assert public - NOT_FIGURES == set(sample_figures())
+
+
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+@pytest.mark.parametrize("name", sorted(sample_figures()))
+def test_every_heat_map_spans_its_values_and_has_a_colour_bar(name, language):
+    """A colour scale wider than its values wastes colours and flattens the map, and a colour
+    nobody can read off a bar says nothing: the two faults the book's figures once had."""
+    plotting.use_language(language)
+    fig = sample_figures()[name](language)
+    bars = [image.colorbar for image in heat_maps(fig) if image.colorbar is not None]
+    scales = {}  # the maps drawn on each colour scale (a layer's column shares one)
+    for image in heat_maps(fig):
+        scales.setdefault(id(image.norm), []).append(image)
+        assert any(bar.norm is image.norm and bar.cmap.name == image.get_cmap().name
+                   for bar in bars), f"{name}: a heat map without a colour bar"
+    for images in scales.values():
+        norm = images[0].norm
+        values = np.concatenate([np.ma.compressed(image.get_array()) for image in images])
+        assert norm.vmin <= values.min() and values.max() <= norm.vmax
+        assert np.ptp(values) >= 0.5 * (norm.vmax - norm.vmin), (
+            f"{name}: values {values.min():.3g}..{values.max():.3g} use less than half of the "
+            f"scale {norm.vmin:.3g}..{norm.vmax:.3g}")
+    assert scales or name not in HEAT_MAPS, f"{name} draws no heat map"
+    plt.close(fig)
