@@ -5,8 +5,13 @@ key of a sentence in ``text``; the notebooks narrate what they return.
 """
 
 import math
+from dataclasses import dataclass, fields
 
 import numpy as np
+
+from involution import costs
+from involution_book import benchmark
+from involution_book.implementations import Config
 
 
 def inside_taps(height, width, geometry):
@@ -204,3 +209,85 @@ def time_verdict(ratio):
     if ratio > 1 + SAME_TIME:
         return "time_more"
     return "time_less" if ratio < 1 - SAME_TIME else "time_same"
+
+
+# Chapter 7: what a layer's multiply-adds say about its time.
+
+
+def layer_cost(implementation, config):
+    """Weights and multiply-adds per image (:class:`involution.costs.Cost`) of the benchmark
+    layer ``implementation`` (:mod:`involution_book.implementations`) on ``config``.
+
+    ``DepthwiseConv2D`` is one single-channel K x K convolution per channel; the
+    unfold baseline computes what our involution computes.
+    """
+    side, channels, kernel_size = config.size, config.channels, config.kernel_size
+    if implementation == "conv2d":
+        return costs.conv2d_cost(side, side, channels, channels, kernel_size)
+    if implementation == "depthwise":
+        one = costs.conv2d_cost(side, side, 1, 1, kernel_size)
+        return costs.Cost(weights=channels * one.weights,
+                          multiply_adds=channels * one.multiply_adds)
+    if implementation in ("involution", "unfold"):
+        return costs.involution_cost(side, side, channels, kernel_size, groups=config.groups,
+                                     reduction_ratio=config.reduction_ratio)
+    raise ValueError(f"No cost formula for {implementation!r}; choose from 'conv2d', "
+                     "'depthwise', 'involution' or 'unfold'.")
+
+
+def row_config(row):
+    """The :class:`~involution_book.implementations.Config` a benchmark row was measured on."""
+    return Config(**{field.name: row[field.name] for field in fields(Config)})
+
+
+@dataclass(frozen=True)
+class Ratios:
+    """One layer's time per step, multiply-adds and weights divided by another's."""
+
+    time: float
+    multiply_adds: float
+    weights: float
+
+    @property
+    def time_per_multiply_add(self):
+        """How many times as long one of the first layer's multiply-adds takes."""
+        return self.time / self.multiply_adds
+
+
+def by_width(rows, numerator, denominator):
+    """``numerator`` against ``denominator`` at each width: ``{channels: Ratios}``.
+
+    ``rows``: :func:`involution_book.benchmark.run`'s, one configuration per width
+    (the times are medians of interleaved steps, so their ratios are too).
+    """
+    ratios = {}
+    for channels in sorted({row["channels"] for row in rows}):
+        group = [row for row in rows if row["channels"] == channels]
+        time, _ = benchmark.relative(group, numerator, denominator)
+        config = row_config(group[0])
+        top, bottom = layer_cost(numerator, config), layer_cost(denominator, config)
+        ratios[channels] = Ratios(time, top.multiply_adds / bottom.multiply_adds,
+                                  top.weights / bottom.weights)
+    return ratios
+
+
+def faster_from(ratios):
+    """The narrowest width from which the first layer is faster at every wider one measured
+    (its time more than :data:`SAME_TIME` below the other's), or None. ``ratios``: from
+    :func:`by_width`."""
+    start = None
+    for channels in sorted(ratios, reverse=True):
+        if ratios[channels].time >= 1 - SAME_TIME:
+            break
+        start = channels
+    return start
+
+
+def width_verdict(ratios):
+    """The ``text`` key for the widths where involution is faster than Conv2D, from
+    ``by_width(rows, "involution", "conv2d")``: ``"involution_faster_nowhere"``,
+    ``"involution_faster_from"`` (:func:`faster_from`) or ``"involution_faster_everywhere"``."""
+    start = faster_from(ratios)
+    if start is None:
+        return "involution_faster_nowhere"
+    return "involution_faster_everywhere" if start == min(ratios) else "involution_faster_from"

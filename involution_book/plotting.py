@@ -12,8 +12,9 @@ from matplotlib import font_manager
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
-from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
+from involution_book import analysis
 from involution_book.data import class_names
 from involution_book.text import text
 
@@ -536,4 +537,48 @@ def kernel_comparison(image, pixels, kernels, fixed, conv_kernel, language):
         _bare(ax)
     bar = fig.colorbar(axes[1].images[0], ax=axes[1:], shrink=0.8)
     bar.set_label(text(language, "weight"))
+    return fig
+
+
+def time_against_multiply_adds(rows, language):
+    """Time of a forward and backward pass against the multiply-adds done, one marker per layer.
+
+    ``rows`` come from :func:`involution_book.benchmark.run`: one batch, image
+    size and kernel size, at several widths. Each layer's points are joined in
+    order of width and labelled with their channels; its multiply-adds per image
+    are :func:`involution_book.analysis.layer_cost`'s. Both axes are logarithmic.
+    The dashed line is time proportional to multiply-adds at the lowest time per
+    multiply-add measured: were time set by multiply-adds alone, every point
+    would lie on it, and a point's height above it says how many times as long
+    each of its multiply-adds takes.
+    """
+    configs = {(r["batch"], r["size"], r["kernel_size"]) for r in rows}
+    if len(configs) != 1:
+        raise ValueError(f"give rows of one batch, image size and kernel size, got {configs}")
+    (batch, size, kernel_size), = configs
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    rates = []
+    for name, marker in zip(dict.fromkeys(r["implementation"] for r in rows), "osD^v<>"):
+        mine = sorted((r for r in rows if r["implementation"] == name), key=lambda r: r["channels"])
+        work = np.array([analysis.layer_cost(name, analysis.row_config(r)).multiply_adds
+                         for r in mine])
+        ms = np.array([r["seconds"] * 1e3 for r in mine])
+        line, = ax.plot(work, ms, marker=marker, label=text(language, f"impl_{name}"))
+        for row, x, y in zip(mine, work, ms):
+            ax.annotate(f"$C = {row['channels']}$", (x, y), xytext=(7, -11),
+                        textcoords="offset points", fontsize=8, color=line.get_color())
+        rates.append((ms / work, work))
+    rate = min(r.min() for r, _ in rates)
+    ends = np.array([min(w.min() for _, w in rates) / 1.5, max(w.max() for _, w in rates) * 1.5])
+    ax.plot(ends, rate * ends, "--", color="0.55", zorder=1,
+            label=text(language, "proportional_to_multiply_adds"))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda ms, _: f"{ms:g}"))  # 0.1, not 10^-1
+    ax.set_xlabel(text(language, "multiply_adds_per_image"))
+    ax.set_ylabel(text(language, "step_ms"))
+    ax.set_title(text(language, "width_sweep_title", k=kernel_size, batch=batch, size=size))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="lower right")  # below the dashed line, where no point lies
+    fig.tight_layout()
     return fig

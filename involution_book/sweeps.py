@@ -5,10 +5,12 @@ rows in the training cache's folder for the profile, keyed by what was
 measured and the code that measured it.
 """
 
+import inspect
 import json
 import sys
 from dataclasses import asdict
 
+from involution import models
 from involution_book import benchmark, implementations, settings
 from involution_book.implementations import Config
 
@@ -16,6 +18,11 @@ from involution_book.implementations import Config
 LAYER_IMPLEMENTATIONS = ("involution", "unfold", "depthwise", "conv2d")
 # The attention chapter: ``groups`` is the number of heads there.
 ATTENTION_IMPLEMENTATIONS = ("conv2d", "involution", "local_attention", "global_attention")
+# The RedNet chapter: the twins' spatial layers, and the depthwise convolution beside them.
+WIDTH_IMPLEMENTATIONS = ("conv2d", "depthwise", "involution")
+# The involutions of the book's RedNet, as models.rednet_classifier sets them.
+REDNET = {name: parameter.default for name, parameter
+          in inspect.signature(models.rednet_classifier).parameters.items()}
 
 
 def resolution_sweep(profile_name=None, sizes=None):
@@ -40,6 +47,25 @@ def attention_sweep(profile_name=None, sizes=None):
                 for s in sizes or (8, 12)]
     return [Config(batch=1, size=s, channels=16, kernel_size=7, groups=1)
             for s in sizes or (16, 32, 64, 128)]
+
+
+def width_sweep(profile_name=None):
+    """The RedNet chapter's configurations: the book's RedNet's spatial layer at growing widths.
+
+    B16 at 16x16, the first stage's resolution, with the involution settings of
+    :func:`involution.models.rednet_classifier` (3x3, a group per 4 channels,
+    r4), at the bottleneck widths of its three stages and one doubling beyond:
+    16, 32, 64 and 128 channels. Two tiny widths in the smoke profile.
+    """
+    kernel_size, per_group = REDNET["kernel_size"], REDNET["group_channels"]
+    if (profile_name or settings.profile()) == "smoke":
+        widths, batch, size = (8, 16), 2, 8
+    else:
+        widths = tuple(REDNET["width"] * 2**s for s in range(len(REDNET["stages"]) + 1))
+        batch, size = 16, 16
+    return [Config(batch=batch, size=size, channels=c, kernel_size=kernel_size,
+                   groups=c // per_group, reduction_ratio=REDNET["reduction_ratio"])
+            for c in widths]
 
 
 def cached_run(configs, names=LAYER_IMPLEMENTATIONS, repeats=7, cache_dir=None,

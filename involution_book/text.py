@@ -3,8 +3,11 @@
 Notebook code is the same in both editions; it names the edition's language once
 and takes every label from here, keyed by that language, so the editions cannot
 drift apart. The CIFAR-10 class names are the one exception: they live with the
-data, in :func:`involution_book.data.class_names`.
+data, in :func:`involution_book.data.class_names`. Numbers that the prose glues
+as text are written here too, as a person writes them (:func:`scientific`).
 """
+
+import math
 
 LANGUAGES = ("en", "zh-tw")
 
@@ -146,6 +149,20 @@ TEXT = {
         "padding_explains_part": (
             "the padding explains only part of the bright corners: even relative to a uniform "
             "choice they keep over a tenth more for themselves than inner positions"),
+        "multiply_adds_per_image": "Multiply-adds per image (forward pass)",
+        "proportional_to_multiply_adds": (
+            "proportional to multiply-adds,\nat the lowest time per multiply-add measured"),
+        "width_sweep_title": "{k}×{k} layers on {batch} images of {size}×{size} pixels",
+        "involution_faster_nowhere": (
+            "Conv2D is the faster of the two at every width measured here, up to {widest} "
+            "channels, for involution's saving in multiply-adds never makes up for the higher "
+            "cost of each"),
+        "involution_faster_from": (
+            "from {channels} channels on, involution's saving in multiply-adds makes up for the "
+            "higher cost of each, and involution is the faster of the two"),
+        "involution_faster_everywhere": (
+            "involution's saving in multiply-adds makes up for the higher cost of each at every "
+            "width measured here, and involution is the faster of the two"),
         # --- diagrams (involution_book.diagrams) ---
         "diagram_window_input": "Input X",
         "diagram_window_output": "Output Y",
@@ -324,6 +341,18 @@ TEXT = {
             "角落偏亮來自填充：相對於均勻分配，角落留給自己的和內部位置差不多，甚至更少"),
         "padding_explains_part": (
             "填充只解釋了角落偏亮的一部分：即使相對於均勻分配，角落留給自己的仍比內部位置多一成以上"),
+        "multiply_adds_per_image": "每張影像的乘加次數（前向）",
+        "proportional_to_multiply_adds": "與乘加次數成正比，\n以量測到最短的每次乘加時間計",
+        "width_sweep_title": "{k}×{k} 的層，{batch} 張 {size}×{size} 像素的影像",
+        "involution_faster_nowhere": (
+            "在這裡量測的每個寬度上（最多 {widest} 個通道），都是 Conv2D 比較快，"
+            "因為內捲省下的乘加次數始終抵不過每次乘加較高的代價"),
+        "involution_faster_from": (
+            "從 {channels} 個通道起，內捲省下的乘加次數抵過了每次乘加較高的代價，"
+            "內捲成為兩者中較快的一個"),
+        "involution_faster_everywhere": (
+            "在這裡量測的每個寬度上，內捲省下的乘加次數都抵過了每次乘加較高的代價，"
+            "內捲都是兩者中較快的一個"),
         # --- diagrams (involution_book.diagrams) ---
         "diagram_window_input": "輸入 X",
         "diagram_window_output": "輸出 Y",
@@ -376,6 +405,41 @@ def text(language, key, **fields):
     if language not in TEXT:
         raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
     return TEXT[language][key].format(**fields)
+
+
+# "2.4 × 10⁻⁷" in English; a Taiwanese text sets the times sign without spaces: "2.4×10⁻⁷".
+_TIMES = {"en": " × ", "zh-tw": "×"}
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+MINUS = "\u2212"  # −, the minus sign (not the hyphen) in front of a negative number
+
+
+def scientific(value, language, digits=1):
+    """``value`` written as a person writes it, never in e-notation.
+
+    ``digits`` decimals of the mantissa: ``scientific(2.4e-7, "en")`` is ``"2.4 × 10⁻⁷"``,
+    ``scientific(2.4e-7, "zh-tw")`` is ``"2.4×10⁻⁷"``. An exact zero is ``"0"``; a value that
+    rounds to at least 0.01 and below 1000 is a plain decimal with as many significant digits
+    or more (``"0.024"``, ``"5.7"``, ``"123"``). Rounding carries into the exponent
+    (9.96e-8 is ``"1.0 × 10⁻⁷"``), and a negative value starts with the minus sign ``−``.
+    """
+    if language not in TEXT:
+        raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        raise ValueError(f"digits must be a whole number of decimals, 0 or more; got {digits!r}.")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"Cannot write {value} as a number in the prose; it must be finite.")
+    if value == 0:
+        return "0"
+    sign = MINUS if value < 0 else ""
+    # Python rounds the mantissa correctly, carrying into the exponent: 9.96e-8 -> 1.0e-07.
+    mantissa, exponent = f"{abs(value):.{digits}e}".split("e")
+    exponent = int(exponent)
+    if exponent >= -2:  # it rounds to 0.01 or more: a plain decimal, if below 1000 as written
+        plain = f"{abs(value):.{max(0, digits - exponent)}f}"
+        if float(plain) < 1000:
+            return sign + plain
+    return f"{sign}{mantissa}{_TIMES[language]}10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
 def markdown_table(headers, rows):

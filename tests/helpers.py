@@ -41,3 +41,11 @@ def tiny_model():
     x = keras.layers.Conv2D(4, 3)(inputs)
     x = keras.layers.Flatten()(x)
     return keras.Model(inputs, keras.layers.Dense(10)(x), name="tiny")
+
+
+def width_rows(seconds, widths=(8, 16), size=8, batch=4):
+    """Benchmark rows as ``benchmark.run`` gives them: ``seconds[name][i]`` at ``widths[i]``
+    channels, 3x3 layers with a group per 4 channels."""
+    return [dict(backend="tensorflow", batch=batch, size=size, channels=c, kernel_size=3,
+                 groups=c // 4, reduction_ratio=4, implementation=name, seconds=times[i])
+            for i, c in enumerate(widths) for name, times in seconds.items()]

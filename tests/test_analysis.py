@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from keras import ops
 
+from helpers import width_rows
 from involution import Involution, LocalSelfAttention
-from involution_book import analysis, seeds
+from involution_book import analysis, implementations, seeds
+from involution_book.implementations import Config
 from involution_book.text import text
 
 
@@ -240,6 +242,59 @@ def test_times_within_five_percent_are_the_same(ratio, key):
     assert analysis.time_verdict(ratio) == key
 
 
+# Chapter 7: what a layer's multiply-adds say about its time.
+
+@pytest.mark.parametrize("name", ["conv2d", "depthwise", "involution", "unfold"])
+def test_layer_cost_counts_the_weights_keras_builds(name):
+    config = Config(batch=1, size=6, channels=8, kernel_size=3, groups=2)
+    layer = implementations.make_layer(name, config)
+    layer.build((1, 6, 6, 8))
+    assert analysis.layer_cost(name, config).weights == layer.count_params()
+
+
+def test_layer_cost_counts_the_multiply_adds_per_image_by_hand():
+    config = Config(batch=5, size=6, channels=8, kernel_size=3, groups=2, reduction_ratio=4)
+    positions, taps = 6 * 6, 3 * 3
+    assert analysis.layer_cost("conv2d", config).multiply_adds == positions * taps * 8 * 8
+    assert analysis.layer_cost("depthwise", config).multiply_adds == positions * taps * 8
+    # reduce 8 -> 2, span 2 -> 9 taps x 2 groups, then 9 taps on each of the 8 channels
+    assert analysis.layer_cost("involution", config).multiply_adds == positions * (
+        8 * 2 + 2 * taps * 2 + taps * 8)
+    with pytest.raises(ValueError, match="No cost formula for 'global_attention'"):
+        analysis.layer_cost("global_attention", config)
+
+
+def test_by_width_divides_time_work_and_weights_width_by_width():
+    rows = width_rows({"involution": [4e-3, 3e-3], "conv2d": [1e-3, 4e-3]})
+    against_conv = analysis.by_width(rows, "involution", "conv2d")
+    assert list(against_conv) == [8, 16]
+    assert [r.time for r in against_conv.values()] == pytest.approx([4.0, 0.75])
+    for channels, r in against_conv.items():
+        config = analysis.row_config(next(row for row in rows if row["channels"] == channels))
+        assert config == Config(batch=4, size=8, channels=channels, kernel_size=3,
+                                groups=channels // 4)
+        mine, theirs = (analysis.layer_cost(n, config) for n in ("involution", "conv2d"))
+        assert r.multiply_adds == mine.multiply_adds / theirs.multiply_adds < 1
+        assert r.weights == mine.weights / theirs.weights < 1
+        assert r.time_per_multiply_add == pytest.approx(r.time / r.multiply_adds)
+
+
+def ratios(*times):
+    return [analysis.Ratios(time, 0.1, 0.1) for time in times]
+
+
+@pytest.mark.parametrize("times, start, key", [
+    ((2.0, 1.2, 0.9, 0.5), 64, "involution_faster_from"),
+    ((2.0, 0.5, 1.2, 0.5), 128, "involution_faster_from"),  # a win at 32 that does not hold
+    ((0.9, 0.8, 0.7, 0.5), 16, "involution_faster_everywhere"),
+    ((2.0, 1.5, 1.2, 0.951), None, "involution_faster_nowhere"),  # within 5%: not faster
+    ((2.0, 1.5, 1.2, 0.9499), 128, "involution_faster_from")])
+def test_involution_is_faster_from_the_width_that_starts_its_run_of_wins(times, start, key):
+    by_width = dict(zip((16, 32, 64, 128), ratios(*times)))
+    assert analysis.faster_from(by_width) == start
+    assert analysis.width_verdict(by_width) == key
+
+
 @pytest.mark.parametrize("sums, key", [
     ([0.94, 4.18], "sums_positive"), ([-2.0, -0.1], "sums_negative"),
     ([-0.01, 4.18], "sums_mixed"), ([0.0, 1.0], "sums_mixed")])
@@ -253,7 +308,9 @@ def test_kernel_sums_of_one_sign_are_named_so_and_a_zero_is_of_neither(sums, key
     analysis.spread_verdict(0.0, 1.0), analysis.spread_verdict(1.0, 0.0),
     analysis.twin_standing(0.0), analysis.twin_standing(-0.01), analysis.twin_standing(-1.0),
     analysis.time_verdict(1.0), analysis.time_verdict(2.0), analysis.time_verdict(0.5),
-    analysis.sum_signs([1.0]), analysis.sum_signs([-1.0]), analysis.sum_signs([-1.0, 1.0])])
+    analysis.sum_signs([1.0]), analysis.sum_signs([-1.0]), analysis.sum_signs([-1.0, 1.0]),
+    *(analysis.width_verdict(dict(zip((16, 32), times)))
+      for times in (ratios(2.0, 2.0), ratios(2.0, 0.5), ratios(0.5, 0.5)))])
 def test_every_verdict_is_a_sentence_in_both_languages(key):
     for language in ("en", "zh-tw"):
-        assert text(language, key, spread="1.0")
+        assert text(language, key, spread="1.0", channels=32, widest=32)

@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from helpers import width_rows  # noqa: E402
 from involution_book import plotting  # noqa: E402
 from involution_book.text import markdown_table, text  # noqa: E402
 
@@ -231,6 +232,47 @@ def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory()
     assert memory_axis.get_ylabel() == "Activation memory (MiB)"
 
 
+@pytest.mark.parametrize("language", ["en", "zh-tw"])
+def test_time_against_multiply_adds_puts_each_layer_at_its_counted_work(language):
+    plotting.use_language(language)
+    seconds = {"conv2d": [1e-3, 2e-3], "depthwise": [2e-4, 3e-4], "involution": [4e-3, 5e-3]}
+    fig = plotting.time_against_multiply_adds(width_rows(seconds), language)
+    ax, = fig.axes
+    *layers, proportional = ax.lines
+    assert [line.get_label() for line in layers] == [
+        text(language, f"impl_{name}") for name in seconds]
+    assert len({line.get_marker() for line in layers}) == 3
+    conv, depthwise, involution = layers
+    positions, taps = 8 * 8, 3 * 3  # per image: H W K^2 C^2, H W K^2 C
+    np.testing.assert_array_equal(conv.get_xdata(), [positions * taps * 8**2,
+                                                     positions * taps * 16**2])
+    np.testing.assert_array_equal(depthwise.get_xdata(), [positions * taps * 8,
+                                                          positions * taps * 16])
+    assert involution.get_xdata()[0] == positions * (8 * 2 + 2 * taps * 2 + taps * 8)
+    np.testing.assert_allclose(conv.get_ydata(), [1.0, 2.0])  # milliseconds
+    # time proportional to work at the lowest time per multiply-add: conv2d at 16 channels
+    x, y = proportional.get_xydata().T
+    np.testing.assert_allclose(y / x, 2.0 / (positions * taps * 16**2))
+    assert all(line.get_ydata()[i] >= y[0] / x[0] * line.get_xdata()[i] * (1 - 1e-12)
+               for line in layers for i in range(2))  # no point below the line
+    assert proportional.get_label() == text(language, "proportional_to_multiply_adds")
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.get_xlabel() == text(language, "multiply_adds_per_image")
+    assert ax.get_ylabel() == text(language, "step_ms")
+    assert ax.get_title() == text(language, "width_sweep_title", k=3, batch=4, size=8)
+    labels = [t.get_text() for t in ax.texts]
+    assert sorted(labels) == sorted(["$C = 8$", "$C = 16$"] * 3)  # each point its width
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
+    plt.close(fig)
+
+
+def test_time_against_multiply_adds_wants_one_batch_and_image_size():
+    rows = width_rows({"conv2d": [1e-3]}, widths=(8,)) + width_rows(
+        {"conv2d": [1e-3]}, widths=(16,), size=16)
+    with pytest.raises(ValueError, match="rows of one batch, image size and kernel size"):
+        plotting.time_against_multiply_adds(rows, "en")
+
+
 def test_markdown_table():
     assert markdown_table(["a", "b"], [[1, 2]]) == "| a | b |\n| --- | --- |\n| 1 | 2 |"
 
@@ -336,6 +378,8 @@ def sample_figures():
         "attention_heatmaps": lambda lang: plotting.attention_heatmaps(
             images, [attention, attention[:, :2, :2] ** 2], lang, labels=[0, 1]),
         "benchmark_curves": lambda lang: plotting.benchmark_curves(rows, lang),
+        "time_against_multiply_adds": lambda lang: plotting.time_against_multiply_adds(
+            width_rows({"conv2d": [1e-3, 2e-3], "involution": [4e-3, 5e-3]}), lang),
         "weight_sharing": plotting.weight_sharing,
         "kernel_comparison": lambda lang: plotting.kernel_comparison(
             images[0], [(1, 2), (5, 6)], [rng.uniform(0.5, 1, (3, 3))] * 2,

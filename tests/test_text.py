@@ -1,0 +1,97 @@
+"""involution_book.text: the editions' words, and numbers written as a person writes them."""
+
+import math
+
+import numpy as np
+import pytest
+
+from involution_book.text import LANGUAGES, MINUS, scientific
+
+
+@pytest.mark.parametrize(("value", "digits", "english", "chinese"), [
+    (2.4e-7, 1, "2.4 × 10⁻⁷", "2.4×10⁻⁷"),
+    (2.449e-7, 1, "2.4 × 10⁻⁷", "2.4×10⁻⁷"),
+    (2.45e-7, 1, "2.4 × 10⁻⁷", "2.4×10⁻⁷"),  # 2.45e-7 is stored just below 2.45e-7
+    (5.6e-17, 1, "5.6 × 10⁻¹⁷", "5.6×10⁻¹⁷"),
+    (3.7252903e-08, 1, "3.7 × 10⁻⁸", "3.7×10⁻⁸"),
+    (6.0e-8, 0, "6 × 10⁻⁸", "6×10⁻⁸"),
+    (1.234e-3, 2, "1.23 × 10⁻³", "1.23×10⁻³"),
+    (0.0099, 1, "9.9 × 10⁻³", "9.9×10⁻³"),
+    (12345.0, 1, "1.2 × 10⁴", "1.2×10⁴"),
+    (1e100, 0, "1 × 10¹⁰⁰", "1×10¹⁰⁰"),
+])
+def test_small_and_large_values_are_a_mantissa_times_a_power_of_ten(value, digits, english,
+                                                                      chinese):
+    assert scientific(value, "en", digits=digits) == english
+    assert scientific(value, "zh-tw", digits=digits) == chinese
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (9.96e-8, 1, "1.0 × 10⁻⁷"),  # not "10.0 × 10⁻⁸"
+    (9.94e-8, 1, "9.9 × 10⁻⁸"),
+    (9.6e-8, 0, "1 × 10⁻⁷"),
+    (999.6, 1, "1.0 × 10³"),  # rounds to 1000, past the plain decimals
+    (0.00996, 1, "0.010"),  # rounds up to 0.01, into them
+    (9.96, 1, "10"),  # not "10.0": one more digit before the point, one fewer after it
+])
+def test_rounding_carries_into_the_exponent(value, digits, expected):
+    assert scientific(value, "en", digits=digits) == expected
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (0.01, 1, "0.010"),
+    (0.0234, 1, "0.023"),
+    (0.5, 1, "0.50"),
+    (5.67, 1, "5.7"),
+    (5.67, 0, "6"),
+    (42.0, 1, "42"),
+    (123.4, 1, "123"),
+    (999.4, 1, "999"),
+])
+def test_values_from_a_hundredth_to_a_thousand_are_plain_decimals(value, digits, expected):
+    for language in LANGUAGES:
+        assert scientific(value, language, digits=digits) == expected
+
+
+@pytest.mark.parametrize("zero", [0, 0.0, -0.0, np.float32(0)])
+def test_an_exact_zero_is_0(zero):
+    assert scientific(zero, "en") == "0"
+    assert scientific(zero, "zh-tw", digits=3) == "0"
+
+
+def test_negative_values_start_with_the_minus_sign():
+    assert MINUS == "\u2212"
+    assert scientific(-2.4e-7, "en") == "−2.4 × 10⁻⁷"
+    assert scientific(-2.4e-7, "zh-tw") == "−2.4×10⁻⁷"
+    assert scientific(-0.0234, "en") == "−0.023"
+    assert scientific(-3.2e5, "en", digits=0) == "−3 × 10⁵"
+
+
+def test_numpy_scalars_are_written_like_floats():
+    assert scientific(np.float32(2.4e-7), "en") == "2.4 × 10⁻⁷"
+    assert scientific(np.float64(0.0234), "zh-tw") == "0.023"
+    assert scientific(np.int64(-5), "en") == "−5.0"
+
+
+@pytest.mark.parametrize("exponent", range(-30, 31))
+def test_no_value_is_written_in_e_notation(exponent):
+    for mantissa in (1.0, 2.45, 9.96, 9.9999):
+        for language in LANGUAGES:
+            for digits in (0, 1, 3):
+                written = scientific(mantissa * 10.0**exponent, language, digits=digits)
+                assert "e" not in written and "E" not in written, written
+                assert "-" not in written and "+" not in written, written
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, np.float32("nan")])
+def test_nan_and_infinity_are_refused(value):
+    with pytest.raises(ValueError, match="must be finite"):
+        scientific(value, "en")
+
+
+def test_unknown_languages_and_bad_digits_are_refused():
+    with pytest.raises(ValueError, match="Unknown language 'fr'"):
+        scientific(1e-7, "fr")
+    for digits in (-1, 1.5, True):
+        with pytest.raises(ValueError, match="digits"):
+            scientific(1e-7, "en", digits=digits)
