@@ -3,10 +3,12 @@
 ``Involution`` and ``LocalSelfAttention`` differ only in how they make a K x K
 kernel per position and group; both then weight each position's neighbours by
 it and sum. This module holds that sum, its two gradients and the geometry of
-``Conv2D(padding="same")``, written with ``keras.ops`` so that it runs on every
-backend. The forward pass and both gradients are sums over the K*K taps of
-products of slices: no (H', W', K*K, C) patch tensor exists in either pass,
-and the backward pass needs only the padded input and the kernel.
+``Conv2D(padding="same")``, and local attention whole (:func:`attend`: the
+affinities, the masked softmax and the sum), written with ``keras.ops`` so that
+it runs on every backend. Every pass is a sum over the K*K taps of products of
+slices: no (H', W', K*K, C) patch tensor exists in either pass. The
+aggregation's backward pass needs only the padded input and the kernel;
+attention's, its inputs and the weights.
 """
 
 import functools
@@ -361,23 +363,24 @@ def _logit_gradients(padded_keys, query, d_logits, *embedding, geometry, input_g
 
 
 @functools.cache
-def attend(geometry, relative_position, input_gradient=None):
+def attend(geometry, relative_position):
     """``f(padded_keys, query, padded_values, inside[, embedding])``: local attention whole.
 
-    The weights of :func:`attention_weights` (the embedding added to the keys
-    under each tap, not multiplied out with an einsum, which XLA runs slowly on
-    a CPU), then the aggregation of the values by them, compiled as one program
-    forward and two backward (the values' side, then the logits'; one program
-    would hold both sides' buffers at once). The forward pass keeps its inputs
-    and the weights, ``(batch, H', W', G, K_h * K_w)``; the backward pass is
-    sums of slices again. Fewer, larger programs than the affinities, softmax
-    and aggregation one by one: on TensorFlow an epoch of the attention
-    chapter's network takes about a sixth less time, and the pass keeps and
-    peaks at less memory. Built once per geometry.
+    The weights of :func:`attention_weights`, then the aggregation of the values
+    by them. The forward pass adds the embedding to the keys under each tap
+    rather than multiplying it out with an einsum, which XLA runs slowly on a
+    CPU. On TensorFlow, :func:`fused` compiles this as one program forward and
+    two backward (the values' side, then the logits'; one program would hold
+    both sides' buffers at once); JAX compiles it within its step, PyTorch runs
+    it as written. The forward pass keeps its inputs and the weights,
+    ``(batch, H', W', G, K_h * K_w)``; the backward pass is sums of slices
+    again, and the embedding's gradient one einsum. Fewer, larger programs than
+    the affinities, softmax and aggregation one by one: on TensorFlow an epoch
+    of the attention chapter's network takes about a sixth less time, and the
+    pass keeps and peaks at less memory. The input gradient takes this
+    backend's :func:`default_input_gradient` form. Built once per geometry.
     """
-    input_gradient = one_of(
-        input_gradient or default_input_gradient(), "input_gradient", INPUT_GRADIENTS
-    )
+    input_gradient = default_input_gradient()
 
     def compute(padded_keys, query, padded_values, inside, *embedding):
         logits = kernel_gradient(padded_keys, query, geometry, *embedding)

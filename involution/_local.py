@@ -31,7 +31,9 @@ class LocalKernelLayer(keras.layers.Layer):
     """A layer that sums each position's K x K neighbourhood, weighted per group.
 
     Subclasses build their sublayers in ``build`` (with :meth:`sublayer_kwargs`)
-    and implement ``call``, which makes the kernel and returns :meth:`combine`.
+    and implement ``call``, which makes the kernel and returns :meth:`combine`
+    (local attention, unless asked for its weights, computes weights and sum
+    together instead).
     ``group_argument`` names the argument that counts the groups ("groups" or
     "heads") in messages and configs; ``return_argument`` the call argument that
     asks for the kernel as a second output.

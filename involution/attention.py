@@ -3,8 +3,9 @@
 Every output position attends to its K x K neighbourhood. The softmax weights
 are one K x K kernel per position and head, shared by the channels of that
 head: an involution kernel, computed from query-key affinities instead of by a
-small network. So the layer builds the weights and hands them to the very
-aggregation that :class:`~involution.layers.Involution` uses.
+small network. Asked for its weights, the layer builds them and hands them to
+the very aggregation that :class:`~involution.layers.Involution` uses; otherwise
+it computes weights and sum together, the same sums in fewer programs.
 """
 
 import keras

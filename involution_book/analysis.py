@@ -240,6 +240,13 @@ def row_config(row):
     return Config(**{field.name: row[field.name] for field in fields(Config)})
 
 
+def with_multiply_adds(rows):
+    """Benchmark rows, each with its layer's ``multiply_adds`` per image (:func:`layer_cost`)."""
+    return [{**row, "multiply_adds": layer_cost(row["implementation"],
+                                                row_config(row)).multiply_adds}
+            for row in rows]
+
+
 @dataclass(frozen=True)
 class Ratios:
     """One layer's time per step, multiply-adds and weights divided by another's."""
@@ -285,9 +292,22 @@ def faster_from(ratios):
 
 def width_verdict(ratios):
     """The ``text`` key for the widths where involution is faster than Conv2D, from
-    ``by_width(rows, "involution", "conv2d")``: ``"involution_faster_nowhere"``,
-    ``"involution_faster_from"`` (:func:`faster_from`) or ``"involution_faster_everywhere"``."""
+    ``by_width(rows, "involution", "conv2d")``: ``"involution_faster_everywhere"``,
+    ``"involution_faster_from"`` (:func:`faster_from`), ``"involution_faster_nowhere"``
+    (Conv2D faster at every width) or ``"involution_faster_not_widest"`` (neither).
+
+    The sentences explain a time by fewer multiply-adds that each cost more, so
+    the ratios must show both; otherwise the error says which does not hold.
+    """
+    for channels, r in ratios.items():
+        if not r.multiply_adds < 1 < r.time_per_multiply_add:
+            raise ValueError(
+                f"At {channels} channels involution does {r.multiply_adds:.2f} times the "
+                f"multiply-adds of Conv2D, each taking {r.time_per_multiply_add:.2f} times as "
+                "long: the verdicts need fewer multiply-adds that each take longer.")
     start = faster_from(ratios)
-    if start is None:
+    if start is not None:
+        return "involution_faster_everywhere" if start == min(ratios) else "involution_faster_from"
+    if all(r.time > 1 + SAME_TIME for r in ratios.values()):
         return "involution_faster_nowhere"
-    return "involution_faster_everywhere" if start == min(ratios) else "involution_faster_from"
+    return "involution_faster_not_widest"

@@ -6,15 +6,14 @@ next. Every patch carries a ``gid`` naming its role (a kernel's tap, a layer, an
 arrow), so that what a diagram shows can be counted, in an SVG as in the tests.
 """
 
-import inspect
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize, to_rgb, to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from involution import models
-from involution_book.plotting import DIVERGING, symmetric_norm
+from involution_book import networks
+from involution_book.plotting import DIVERGING, ink, symmetric_norm
 from involution_book.text import text
 
 FONT = 10
@@ -22,12 +21,8 @@ GREY, INK, PIXEL = "0.88", "0.3", "#d62728"
 MARKS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")  # positions or groups; none is in RdBu
 
 
-def _defaults(function):
-    return {name: p.default for name, p in inspect.signature(function).parameters.items()}
-
-
 # The block the book trains: rednet_classifier's settings, bottleneck_block's expansion.
-REDNET, BLOCK = _defaults(models.rednet_classifier), _defaults(models.bottleneck_block)
+REDNET, BLOCK = networks.REDNET, networks.defaults(models.bottleneck_block)
 
 
 def _canvas(width, height):
@@ -56,9 +51,8 @@ def _cells(ax, left, top, colours, cell, gid, labels=None, size=FONT - 2):
         ax.add_patch(Rectangle((x, y), cell, cell, facecolor=colours[row, col],
                                edgecolor="white", linewidth=1, gid=gid))
         if labels is not None:
-            dark = np.dot(colours[row, col][:3], (0.299, 0.587, 0.114)) < 0.5
             _write(ax, x + cell / 2, y + cell / 2, labels[row][col], size=size,
-                   color="white" if dark else "black")
+                   color=ink(colours[row, col]))
 
 
 def _outline(ax, left, top, width, height, colour, gid, linestyle="-"):

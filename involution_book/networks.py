@@ -1,12 +1,24 @@
 """The book's own networks: the Keras example's CNN and involution network, and the
 attention chapter's small networks that differ only in their spatial layer."""
 
+import inspect
+
 import keras
 
-from involution import Involution, LocalSelfAttention
+from involution import Involution, LocalSelfAttention, models
 
 INPUT_SHAPE = (32, 32, 3)
 NUM_CLASSES = 10
+
+
+def defaults(function):
+    """``function``'s keyword defaults: the settings of a network the book builds unchanged."""
+    return {name: p.default for name, p in inspect.signature(function).parameters.items()}
+
+
+# The RedNet the book trains: rednet_classifier's own settings, read where the figures and
+# sweeps need them, so that they follow the code.
+REDNET = defaults(models.rednet_classifier)
 
 
 def _head(x, num_classes):

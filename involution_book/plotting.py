@@ -14,7 +14,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
-from involution_book import analysis
 from involution_book.data import class_names
 from involution_book.text import text
 
@@ -107,7 +106,7 @@ class HiDPIFigure:
         return self.png, {"width": self.width}
 
 
-def _ink(background):
+def ink(background):
     """Black or white, whichever reads on ``background`` (an RGB(A) colour)."""
     red, green, blue = background[:3]
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
@@ -195,28 +194,34 @@ def comparison_curves(histories, language):
     images solid with squares, training images dashed with circles; a band spans
     the seeds of a test line (on the training lines too, it would hide the gaps).
     On shared axes a difference between models is a gap between lines, which
-    separate panels with their own scales hide.
+    separate panels with their own scales hide. The titles give the number of
+    seeds where every model has the same; otherwise each model's legend entry does.
     """
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    seeds, last = 1, 1
+    counts = {key: len(_as_runs(runs)) for key, runs in histories.items()}
+    shared = len(set(counts.values())) == 1
+    last = 1
     for i, runs in enumerate(histories.values()):
         runs = _as_runs(runs)
-        seeds = max(seeds, len(runs))
         epochs = np.arange(1, len(runs[0]["loss"]) + 1)
         last = max(last, len(epochs))
         for ax, metric in zip(axes, ("accuracy", "loss")):
             for name, style in ((f"val_{metric}", "s-"), (metric, "o--")):
                 _seed_line(ax, epochs, [run[name] for run in runs], style,
                            band=name.startswith("val_"), color=f"C{i}", markersize=4)
-    models = [Line2D([], [], color=f"C{i}", linewidth=3, label=text(language, f"model_{key}"))
+    def label(key):
+        seeds = "" if shared or counts[key] == 1 else text(language, "over_seeds", n=counts[key])
+        return text(language, f"model_{key}") + seeds
+
+    models = [Line2D([], [], color=f"C{i}", linewidth=3, label=label(key))
               for i, key in enumerate(histories)]
     splits = [Line2D([], [], color="0.3", linestyle=style, marker=marker, markersize=4,
                      label=text(language, split))
               for split, style, marker in (("test", "-", "s"), ("train", "--", "o"))]
     for ax, metric in zip(axes, ("accuracy", "loss")):
         title = text(language, metric)
-        if seeds > 1:
-            title += text(language, "over_seeds", n=seeds)
+        if shared and max(counts.values()) > 1:
+            title += text(language, "over_seeds", n=max(counts.values()))
         ax.set_title(title)
         ax.set_xlabel(text(language, "epoch"))
         ax.set_xlim(0.5, last + 0.5)  # whole epochs, even for a run of one
@@ -264,6 +269,9 @@ def receptive_field_maps(maps, depths, language):
     fig, axes = plt.subplots(1, len(maps), figsize=(3.9 * len(maps), 3.9), squeeze=False)
     for ax, field, depth in zip(axes[0], maps, depths):
         field = np.asarray(field)
+        if not field.any():
+            raise ValueError(f"the receptive field after {depth} layer(s) is zero everywhere: "
+                             "no input pixel reaches the output")
         norm, cmap = colour_scale(field, sequential="magma")
         image = ax.imshow(field, cmap=cmap, norm=norm)
         rows, cols = np.nonzero(field)
@@ -355,7 +363,7 @@ def kernel_heatmaps(images, kernels, language, labels=None, fixed=None):
     maps = [np.asarray(k).sum(axis=(-3, -2, -1)) for k in kernels]
     titles = [text(language, "kernel_layer", i=i) for i in range(1, len(kernels) + 1)]
     fig, axes = _map_grid(images, maps, titles, language, labels, text(language, "kernel_sum"))
-    for col, mask in enumerate(fixed or (), start=1):
+    for col, mask in enumerate(() if fixed is None else fixed, start=1):
         for n, row in enumerate(axes):
             _mark_fixed(row[col], np.asarray(mask)[n])
     marks = [line for ax in axes[:, 1:].flat for line in ax.lines]
@@ -423,16 +431,23 @@ def weight_sources(positions=6, window=3):
     positions, 2)`` integer array: for the weight that output position ``i`` (a
     column) gives its neighbour at offset ``u`` (a row, ``-(window // 2)`` first),
     the pixel of the centre and the pixel of the neighbour it is computed from,
-    -1 for none. Convolution's weights are learned and computed from no pixel,
-    involution's from the centre pixel alone, self-attention's from both.
-    ``inside``, ``(window, positions)``, is where the neighbour lies within the row.
+    -1 for none (a neighbour in the padding is none). Convolution's weights are
+    learned and computed from no pixel, involution's from the centre pixel
+    alone, self-attention's from both. ``inside``, ``(window, positions)``, is
+    where the neighbour lies within the row. ``window`` is odd, so that the
+    window has a centre.
     """
+    if window < 1 or window % 2 == 0:
+        raise ValueError(f"`window` must be a positive odd number, so that it has a centre. "
+                         f"Received: window={window}")
     offset, position = np.mgrid[-(window // 2):window // 2 + 1, :positions]
+    inside = (position + offset >= 0) & (position + offset < positions)
     none = np.full_like(position, -1)
     sources = {"conv": np.stack([none, none], axis=-1),
                "involution": np.stack([position, none], axis=-1),
-               "attention": np.stack([position, position + offset], axis=-1)}
-    return sources, (position + offset >= 0) & (position + offset < positions)
+               "attention": np.stack([position, np.where(inside, position + offset, -1)],
+                                     axis=-1)}
+    return sources, inside
 
 
 PIXEL_COLOURS = plt.get_cmap("Pastel1").colors[:6]  # light enough for black text on them
@@ -531,7 +546,7 @@ def kernel_comparison(image, pixels, kernels, fixed, conv_kernel, language):
         image = ax.imshow(panel, cmap=cmap, norm=norm)
         for (r, c), value in np.ndenumerate(panel):
             ax.text(c, r, f"{value:+.2f}", ha="center", va="center", fontsize=8,
-                    color=_ink(image.to_rgba(value)))
+                    color=ink(image.to_rgba(value)))
         ax.set_title(title, fontsize=10)
     for ax in axes:
         _bare(ax)
@@ -543,10 +558,11 @@ def kernel_comparison(image, pixels, kernels, fixed, conv_kernel, language):
 def time_against_multiply_adds(rows, language):
     """Time of a forward and backward pass against the multiply-adds done, one marker per layer.
 
-    ``rows`` come from :func:`involution_book.benchmark.run`: one batch, image
-    size and kernel size, at several widths. Each layer's points are joined in
-    order of width and labelled with their channels; its multiply-adds per image
-    are :func:`involution_book.analysis.layer_cost`'s. Both axes are logarithmic.
+    ``rows`` come from :func:`involution_book.benchmark.run` through
+    :func:`involution_book.analysis.with_multiply_adds`: one batch, image size
+    and kernel size, at several widths, each with its multiply-adds per image.
+    Each layer's points are joined in order of width and labelled with their
+    channels. Both axes are logarithmic.
     The dashed line is time proportional to multiply-adds at the lowest time per
     multiply-add measured: were time set by multiply-adds alone, every point
     would lie on it, and a point's height above it says how many times as long
@@ -556,12 +572,17 @@ def time_against_multiply_adds(rows, language):
     if len(configs) != 1:
         raise ValueError(f"give rows of one batch, image size and kernel size, got {configs}")
     (batch, size, kernel_size), = configs
+    if any("multiply_adds" not in r for r in rows):
+        raise ValueError("rows need their multiply-adds: pass them through "
+                         "involution_book.analysis.with_multiply_adds first")
+    names, markers = list(dict.fromkeys(r["implementation"] for r in rows)), "osD^v<>"
+    if len(names) > len(markers):
+        raise ValueError(f"at most {len(markers)} layers fit one plot, got {len(names)}: {names}")
     fig, ax = plt.subplots(figsize=(7.5, 5))
     rates = []
-    for name, marker in zip(dict.fromkeys(r["implementation"] for r in rows), "osD^v<>"):
+    for name, marker in zip(names, markers):
         mine = sorted((r for r in rows if r["implementation"] == name), key=lambda r: r["channels"])
-        work = np.array([analysis.layer_cost(name, analysis.row_config(r)).multiply_adds
-                         for r in mine])
+        work = np.array([r["multiply_adds"] for r in mine])
         ms = np.array([r["seconds"] * 1e3 for r in mine])
         line, = ax.plot(work, ms, marker=marker, label=text(language, f"impl_{name}"))
         for row, x, y in zip(mine, work, ms):

@@ -5,13 +5,11 @@ rows in the training cache's folder for the profile, keyed by what was
 measured and the code that measured it.
 """
 
-import inspect
 import json
 import sys
 from dataclasses import asdict
 
-from involution import models
-from involution_book import benchmark, implementations, settings
+from involution_book import benchmark, implementations, networks, settings
 from involution_book.implementations import Config
 
 # The performance chapter: our involution, the unfold baseline and Keras's yardsticks.
@@ -20,9 +18,6 @@ LAYER_IMPLEMENTATIONS = ("involution", "unfold", "depthwise", "conv2d")
 ATTENTION_IMPLEMENTATIONS = ("conv2d", "involution", "local_attention", "global_attention")
 # The RedNet chapter: the twins' spatial layers, and the depthwise convolution beside them.
 WIDTH_IMPLEMENTATIONS = ("conv2d", "depthwise", "involution")
-# The involutions of the book's RedNet, as models.rednet_classifier sets them.
-REDNET = {name: parameter.default for name, parameter
-          in inspect.signature(models.rednet_classifier).parameters.items()}
 
 
 def resolution_sweep(profile_name=None, sizes=None):
@@ -57,14 +52,15 @@ def width_sweep(profile_name=None):
     r4), at the bottleneck widths of its three stages and one doubling beyond:
     16, 32, 64 and 128 channels. Two tiny widths in the smoke profile.
     """
-    kernel_size, per_group = REDNET["kernel_size"], REDNET["group_channels"]
+    rednet = networks.REDNET
+    kernel_size, per_group = rednet["kernel_size"], rednet["group_channels"]
     if (profile_name or settings.profile()) == "smoke":
         widths, batch, size = (8, 16), 2, 8
     else:
-        widths = tuple(REDNET["width"] * 2**s for s in range(len(REDNET["stages"]) + 1))
+        widths = tuple(rednet["width"] * 2**s for s in range(len(rednet["stages"]) + 1))
         batch, size = 16, 16
     return [Config(batch=batch, size=size, channels=c, kernel_size=kernel_size,
-                   groups=c // per_group, reduction_ratio=REDNET["reduction_ratio"])
+                   groups=c // per_group, reduction_ratio=rednet["reduction_ratio"])
             for c in widths]
 
 

@@ -60,7 +60,6 @@ TEXT = {
         "test_accuracy": "Test accuracy",
         "seconds_per_epoch": "Seconds per epoch",
         "layer": "Layer",
-        "operation": "Operation",
         "weights": "Weights",
         "multiply_adds": "Multiply-adds",
         "output_shape": "Output shape",
@@ -73,17 +72,14 @@ TEXT = {
         "field_strength": "Influence on the central output",
         "response": "Filter response",
         "input_size": "Input",
-        "ratio": "Involution / convolution",
         "kernels": "Kernels",
         "conv_layer": "{k}×{k} convolution",
         "pool_layer": "{k}×{k} max pooling",
-        "involution_layer": "{k}×{k} involution, {g} group(s)",
         "channels": "Channels",
         "kernel_size": "Kernel",
         "strides": "Strides",
         "reduction_ratio": "Reduction ratio",
         "kernel_shape": "Kernel shape",
-        "groups": "Groups",
         "conv_weights": "Convolution weights",
         "involution_weights": "Involution weights",
         "conv_multiply_adds": "Convolution multiply-adds",
@@ -163,6 +159,10 @@ TEXT = {
         "involution_faster_everywhere": (
             "involution's saving in multiply-adds makes up for the higher cost of each at every "
             "width measured here, and involution is the faster of the two"),
+        "involution_faster_not_widest": (
+            "neither layer is the faster at every width measured here, and at the widest, {widest} "
+            "channels, involution's saving in multiply-adds does not make it the faster of the "
+            "two"),
         # --- diagrams (involution_book.diagrams) ---
         "diagram_window_input": "Input X",
         "diagram_window_output": "Output Y",
@@ -257,7 +257,6 @@ TEXT = {
         "test_accuracy": "測試準確率",
         "seconds_per_epoch": "每個訓練週期秒數",
         "layer": "層",
-        "operation": "運算",
         "weights": "權重數",
         "multiply_adds": "乘加次數",
         "output_shape": "輸出形狀",
@@ -270,17 +269,14 @@ TEXT = {
         "field_strength": "對中央輸出的影響",
         "response": "濾波器反應",
         "input_size": "輸入",
-        "ratio": "內捲／卷積",
         "kernels": "卷積核",
         "conv_layer": "{k}×{k} 卷積",
         "pool_layer": "{k}×{k} 最大池化",
-        "involution_layer": "{k}×{k} 內捲，{g} 組",
         "channels": "通道數",
         "kernel_size": "核大小",
         "strides": "步幅",
         "reduction_ratio": "縮減比例",
         "kernel_shape": "核的形狀",
-        "groups": "群組數",
         "conv_weights": "卷積權重數",
         "involution_weights": "內捲權重數",
         "conv_multiply_adds": "卷積乘加次數",
@@ -327,9 +323,9 @@ TEXT = {
         "kernel_at": "{name} 點的內捲核",
         "conv_kernel": "卷積核",
         "weight": "權重",
-        "rednet_level_or_above": "不低於雙胞胎",
-        "rednet_within_two_points": "與雙胞胎相差不到兩個百分點",
-        "rednet_clearly_below": "明顯低於雙胞胎（差距超過兩個百分點）",
+        "rednet_level_or_above": "不低於對照網路",
+        "rednet_within_two_points": "與對照網路相差不到兩個百分點",
+        "rednet_clearly_below": "明顯低於對照網路（差距超過兩個百分點）",
         "time_more": "花的時間較多",
         "time_less": "花的時間較少",
         "time_same": "花的時間差不多",
@@ -353,6 +349,9 @@ TEXT = {
         "involution_faster_everywhere": (
             "在這裡量測的每個寬度上，內捲省下的乘加次數都抵過了每次乘加較高的代價，"
             "內捲都是兩者中較快的一個"),
+        "involution_faster_not_widest": (
+            "在這裡量測的寬度上，沒有哪一個始終比較快；到了最寬的 {widest} 個通道，"
+            "內捲省下的乘加次數也沒有讓它成為兩者中較快的一個"),
         # --- diagrams (involution_book.diagrams) ---
         "diagram_window_input": "輸入 X",
         "diagram_window_output": "輸出 Y",
@@ -372,7 +371,7 @@ TEXT = {
         "diagram_involution_neighbourhood": "逐通道乘上\n(i, j) 的 {k} 鄰域",
         "diagram_involution_result": "輸出像素 {pixel}：{c} 個值",
         "diagram_block_title_involution": "RedNet 風格的瓶頸區塊",
-        "diagram_block_title_conv": "ResNet 風格的瓶頸區塊（雙胞胎）",
+        "diagram_block_title_conv": "ResNet 風格的瓶頸區塊（對照網路）",
         "diagram_block_input": "輸入：{c} 個通道",
         "diagram_block_output": "輸出：{c} 個通道",
         "diagram_block_pool": "{s}×{s} 平均池化",

@@ -287,12 +287,23 @@ def ratios(*times):
     ((2.0, 1.2, 0.9, 0.5), 64, "involution_faster_from"),
     ((2.0, 0.5, 1.2, 0.5), 128, "involution_faster_from"),  # a win at 32 that does not hold
     ((0.9, 0.8, 0.7, 0.5), 16, "involution_faster_everywhere"),
-    ((2.0, 1.5, 1.2, 0.951), None, "involution_faster_nowhere"),  # within 5%: not faster
+    ((2.0, 1.5, 1.2, 1.06), None, "involution_faster_nowhere"),
+    ((2.0, 1.5, 1.2, 0.951), None, "involution_faster_not_widest"),  # within 5%: not faster
+    ((0.5, 0.6, 2.0, 2.0), None, "involution_faster_not_widest"),  # faster where narrow only
+    ((1.0, 1.0, 1.0, 1.0), None, "involution_faster_not_widest"),  # the same time
     ((2.0, 1.5, 1.2, 0.9499), 128, "involution_faster_from")])
 def test_involution_is_faster_from_the_width_that_starts_its_run_of_wins(times, start, key):
     by_width = dict(zip((16, 32, 64, 128), ratios(*times)))
     assert analysis.faster_from(by_width) == start
     assert analysis.width_verdict(by_width) == key
+
+
+@pytest.mark.parametrize("multiply_adds, time, part", [
+    (1.2, 2.0, "1.20 times the multiply-adds"), (0.5, 0.4, "each taking 0.80 times")])
+def test_the_width_verdict_refuses_ratios_its_sentences_cannot_explain(multiply_adds, time, part):
+    by_width = {16: analysis.Ratios(time, multiply_adds, 0.1)}
+    with pytest.raises(ValueError, match=part):
+        analysis.width_verdict(by_width)
 
 
 @pytest.mark.parametrize("sums, key", [

@@ -15,7 +15,7 @@ from matplotlib import font_manager  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from helpers import width_rows  # noqa: E402
-from involution_book import plotting  # noqa: E402
+from involution_book import analysis, plotting  # noqa: E402
 from involution_book.text import markdown_table, text  # noqa: E402
 
 
@@ -161,9 +161,15 @@ def test_weight_sources_say_what_each_weight_is_computed_from():
     assert (inv[..., 0] == np.arange(5)).all() and (inv[..., 1] == -1).all()  # the centre alone
     assert (attention[..., 0] == np.arange(5)).all()
     assert list(attention[0, :, 1]) == [-1, 0, 1, 2, 3]  # offset -1: the left neighbour
-    assert list(attention[2, :, 1]) == [1, 2, 3, 4, 5]
+    assert list(attention[2, :, 1]) == [1, 2, 3, 4, -1]  # right of the last: padding
     assert inside.sum() == 5 * 3 - 2  # the neighbours left of the first and right of the last
     assert not inside[0, 0] and not inside[2, 4]
+
+
+@pytest.mark.parametrize("window", [0, 4])
+def test_weight_sources_want_a_window_with_a_centre(window):
+    with pytest.raises(ValueError, match=f"positive odd number.*window={window}"):
+        plotting.weight_sources(window=window)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-tw"])
@@ -236,7 +242,8 @@ def test_benchmark_curves_plot_every_implementation_and_skip_unmeasured_memory()
 def test_time_against_multiply_adds_puts_each_layer_at_its_counted_work(language):
     plotting.use_language(language)
     seconds = {"conv2d": [1e-3, 2e-3], "depthwise": [2e-4, 3e-4], "involution": [4e-3, 5e-3]}
-    fig = plotting.time_against_multiply_adds(width_rows(seconds), language)
+    fig = plotting.time_against_multiply_adds(
+        analysis.with_multiply_adds(width_rows(seconds)), language)
     ax, = fig.axes
     *layers, proportional = ax.lines
     assert [line.get_label() for line in layers] == [
@@ -270,7 +277,12 @@ def test_time_against_multiply_adds_wants_one_batch_and_image_size():
     rows = width_rows({"conv2d": [1e-3]}, widths=(8,)) + width_rows(
         {"conv2d": [1e-3]}, widths=(16,), size=16)
     with pytest.raises(ValueError, match="rows of one batch, image size and kernel size"):
-        plotting.time_against_multiply_adds(rows, "en")
+        plotting.time_against_multiply_adds(analysis.with_multiply_adds(rows), "en")
+
+
+def test_time_against_multiply_adds_asks_for_the_counted_work():
+    with pytest.raises(ValueError, match="pass them through .*with_multiply_adds"):
+        plotting.time_against_multiply_adds(width_rows({"conv2d": [1e-3, 2e-3]}), "en")
 
 
 def test_markdown_table():
@@ -336,8 +348,19 @@ def test_comparison_curves_put_every_model_on_the_same_axes():
     assert accuracy.lines[0].get_ydata()[1] == pytest.approx(0.45)  # conv's mean test accuracy
     assert len(accuracy.collections) == 1  # a band over seeds: conv's test line only
     names = [t.get_text() for t in accuracy.get_legend().get_texts()]
-    assert names == ["Convolution", "Local self-attention", "test", "train"]
-    assert "2 random seeds" in accuracy.get_title()
+    # the seeds differ between the models, so each says its own
+    assert names == ["Convolution (mean and range, 2 random seeds)", "Local self-attention",
+                     "test", "train"]
+    assert "seeds" not in accuracy.get_title()
+    plt.close(fig)
+
+    fig = plotting.comparison_curves(
+        {"sa_conv": [history(0.5)] * 3, "sa_attention": [history(0.4)] * 3}, "en")
+    accuracy, _ = fig.axes
+    assert "3 random seeds" in accuracy.get_title()  # the same for every model: said once
+    assert [t.get_text() for t in accuracy.get_legend().get_texts()][:2] == [
+        "Convolution", "Local self-attention"]
+    plt.close(fig)
 
 
 def heat_maps(fig):
@@ -379,7 +402,8 @@ def sample_figures():
             images, [attention, attention[:, :2, :2] ** 2], lang, labels=[0, 1]),
         "benchmark_curves": lambda lang: plotting.benchmark_curves(rows, lang),
         "time_against_multiply_adds": lambda lang: plotting.time_against_multiply_adds(
-            width_rows({"conv2d": [1e-3, 2e-3], "involution": [4e-3, 5e-3]}), lang),
+            analysis.with_multiply_adds(
+                width_rows({"conv2d": [1e-3, 2e-3], "involution": [4e-3, 5e-3]})), lang),
         "weight_sharing": plotting.weight_sharing,
         "kernel_comparison": lambda lang: plotting.kernel_comparison(
             images[0], [(1, 2), (5, 6)], [rng.uniform(0.5, 1, (3, 3))] * 2,
@@ -387,7 +411,8 @@ def sample_figures():
     }
 
 
-NOT_FIGURES = {"cjk_font", "use_language", "colour_scale", "symmetric_norm", "weight_sources"}
+NOT_FIGURES = {"cjk_font", "use_language", "colour_scale", "symmetric_norm", "weight_sources",
+               "ink"}
 HEAT_MAPS = {"feature_maps", "receptive_field_maps", "kernel_heatmaps", "attention_heatmaps",
              "kernel_comparison"}
 
