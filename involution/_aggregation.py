@@ -363,7 +363,7 @@ def _logit_gradients(padded_keys, query, d_logits, *embedding, geometry, input_g
 
 
 @functools.cache
-def attend(geometry, relative_position):
+def attend(geometry, relative_position, input_gradient=None):
     """``f(padded_keys, query, padded_values, inside[, embedding])``: local attention whole.
 
     The weights of :func:`attention_weights`, then the aggregation of the values
@@ -377,10 +377,12 @@ def attend(geometry, relative_position):
     again, and the embedding's gradient one einsum. Fewer, larger programs than
     the affinities, softmax and aggregation one by one: on TensorFlow an epoch
     of the attention chapter's network takes about a sixth less time, and the
-    pass keeps and peaks at less memory. The input gradient takes this
-    backend's :func:`default_input_gradient` form. Built once per geometry.
+    pass keeps and peaks at less memory. ``input_gradient`` as for
+    :func:`aggregation`. Built once per geometry.
     """
-    input_gradient = default_input_gradient()
+    input_gradient = one_of(
+        input_gradient or default_input_gradient(), "input_gradient", INPUT_GRADIENTS
+    )
 
     def compute(padded_keys, query, padded_values, inside, *embedding):
         logits = kernel_gradient(padded_keys, query, geometry, *embedding)

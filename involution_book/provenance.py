@@ -48,16 +48,20 @@ def build_seconds(record=None):
     """Wall-clock seconds of the last build that executed every page, or None.
 
     ``record`` (else ``$INVOLUTION_BUILD_RECORD``) is the JSON file ``make book``
-    writes after such a build: ``{"seconds": ..., "training": ..., "chapters": ...}``.
-    None where there is no record, as in Colab, in the smoke build, or on a
-    build's first pass.
+    writes during and after such a build: ``{"training": ..., "seconds": ...,
+    "chapters": ...}``. None where there is no record, as in Colab or in the
+    smoke build, or where it has no ``seconds`` yet, as on a build's first pass
+    (the training has recorded its part, the whole is not measured yet).
     """
     record = record or os.environ.get(BUILD_RECORD_ENV)
     if not record or not Path(record).is_file():
         return None
     try:
-        return float(json.loads(Path(record).read_text())["seconds"])
-    except (ValueError, KeyError, TypeError) as error:
+        content = json.loads(Path(record).read_text())
+        if not isinstance(content, dict):
+            raise TypeError("not a JSON object")
+        return None if "seconds" not in content else float(content["seconds"])
+    except (ValueError, TypeError) as error:
         raise ValueError(
             f"The build record {record} is not JSON of the form {{\"seconds\": 1234}} "
             f"({error}); delete it and build again."

@@ -7,7 +7,7 @@ from keras import ops
 
 from attention_reference import local_self_attention
 from conftest import assert_input_gradient_matches, value_and_input_grad
-from involution._aggregation import aggregate
+from involution._aggregation import Geometry, aggregate, attend, pad_same, windows
 from involution.attention import GlobalSelfAttention, LocalSelfAttention
 
 
@@ -200,6 +200,34 @@ def test_weight_gradients_agree_with_the_unfused_path(shape, k, s, heads, d, rel
         assert fused_value == pytest.approx(plain_value, rel=1e-5, abs=1e-5)
         assert np.abs(plain).max() > 0
         np.testing.assert_allclose(fused, plain, rtol=1e-4, atol=1e-5)
+
+
+def test_both_input_gradient_forms_of_the_fused_attention_agree():
+    """Gathered or scattered, the keys' and values' gradients are the same numbers."""
+    rng = np.random.default_rng(8)
+    geometry = Geometry((3, 3), (2, 2), (1, 1), 2)
+    window = (geometry.kernel_size, geometry.strides, geometry.dilation)
+    keys, out_size = pad_same(ops.convert_to_tensor(rng.normal(size=(1, 5, 6, 4)),
+                                                    dtype="float32"), *window)
+    values, _ = pad_same(ops.convert_to_tensor(rng.normal(size=(1, 5, 6, 6)),
+                                               dtype="float32"), *window)
+    inside, _ = pad_same(ops.ones((1, 5, 6, 1)), *window)
+    inside = ops.stack(windows(inside, geometry, out_size), axis=-1)
+    operands = [numpy(keys), rng.normal(size=(1, 3, 3, 4)).astype("float32"), numpy(values),
+                numpy(inside), rng.normal(size=(9, 2, 2)).astype("float32")]
+    probe = ops.convert_to_tensor(rng.normal(size=(1, 3, 3, 6)).astype("float32"))
+
+    def gradient(form, i):
+        def loss(a):
+            given = [ops.convert_to_tensor(o) for o in operands]
+            given[i] = a
+            return ops.sum(attend(geometry, True, form)(*given) * probe)
+        return value_and_input_grad(loss, operands[i])[1]
+
+    for i in (0, 1, 2, 4):  # keys, queries, values, embedding
+        np.testing.assert_allclose(gradient("gather", i), gradient("scatter", i),
+                                   rtol=1e-5, atol=1e-6)
+    assert np.abs(gradient("gather", 0)).max() > 0
 
 
 def test_one_training_step_moves_every_weight():

@@ -30,9 +30,17 @@ def test_no_record_means_no_build_time(tmp_path, monkeypatch):
     assert provenance.build_seconds() == 60.0
 
 
-def test_a_broken_record_says_how_to_fix_it(tmp_path):
+def test_a_first_pass_record_has_no_build_time_yet(tmp_path):
+    """``make book`` records the training before the build; the total comes after it."""
     record = tmp_path / "build-time.json"
-    record.write_text("{}")
+    provenance.add_to_record(record, training={"conv/42": 12.5})
+    assert provenance.build_seconds(record) is None
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"seconds": "soon"}'])
+def test_a_broken_record_says_how_to_fix_it(tmp_path, content):
+    record = tmp_path / "build-time.json"
+    record.write_text(content)
     with pytest.raises(ValueError, match=r"build-time.json is not JSON of the form.*delete it"):
         provenance.build_seconds(record)
 
