@@ -60,9 +60,27 @@ def _unnamed(config):
     return {k: v for k, v in config.items() if k != "name"}
 
 
+def _without_layer_names(config):
+    """``config`` with the names of the layers nested in it removed, at any depth.
+
+    A model inside a model (RedNet's augmentation) serializes its own layers,
+    their auto-generated names included; a layer's config is a dict with
+    "trainable" (an input layer's, with "batch_shape"). Other names, such as
+    a dtype policy's, stay: they change what is computed.
+    """
+    if isinstance(config, dict):
+        layer = "trainable" in config or "batch_shape" in config
+        return {k: _without_layer_names(v) for k, v in config.items()
+                if not (layer and k == "name")}
+    if isinstance(config, list | tuple):
+        return type(config)(_without_layer_names(v) for v in config)
+    return config
+
+
 def _architecture(model):
-    """The model's layers and their settings."""
-    return [[type(layer).__name__, _unnamed(layer.get_config())] for layer in model.layers]
+    """The model's layers and their settings, without the names Keras numbers per session."""
+    return [[type(layer).__name__, _without_layer_names(layer.get_config())]
+            for layer in model.layers]
 
 
 def cache_key(model, dataset, epochs, seed, batch_size, devices=1):

@@ -1,5 +1,6 @@
 """The training helper: its log, its history, and a cache that never mixes runs."""
 
+import json
 import logging
 import statistics
 
@@ -9,7 +10,7 @@ import pytest
 from keras import ops
 
 from helpers import tiny_dataset, tiny_model
-from involution_book import settings, training
+from involution_book import experiments, settings, training
 
 
 def weights(model):
@@ -83,6 +84,22 @@ def test_cache_key_ignores_auto_generated_names():
 
     ds = tiny_dataset()
     assert len({training.cache_key(compiled(), ds, 1, 0, 16) for _ in range(2)}) == 1
+
+
+def test_cache_key_ignores_the_names_of_nested_layers():
+    """RedNet's augmentation is a model inside the model, its input layer named by how many
+    models this process built before: a chapter and the train-book command must agree."""
+    def compiled():
+        model = experiments.get("rednet").build_model()
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    ds = tiny_dataset()
+    first = compiled()
+    tiny_model()  # another model in between moves Keras's name counters
+    assert training.cache_key(first, ds, 1, 0, 16) == training.cache_key(compiled(), ds, 1, 0, 16)
+    names = json.dumps(training._architecture(first))
+    assert "input_layer" not in names and '"float32"' in names  # dtype policies stay
 
 
 def test_default_optimizer_is_the_keras_examples_adam(tmp_path):
