@@ -1,5 +1,7 @@
 """Small data and models that several test modules share."""
 
+import warnings
+
 import keras
 import numpy as np
 
@@ -49,3 +51,11 @@ def width_rows(seconds, widths=(8, 16), size=8, batch=4):
     return [dict(backend="tensorflow", batch=batch, size=size, channels=c, kernel_size=3,
                  groups=c // 4, reduction_ratio=4, implementation=name, seconds=times[i])
             for i, c in enumerate(widths) for name, times in seconds.items()]
+
+
+def drawn_warnings(fig):
+    """The warnings drawing ``fig`` raises (a missing glyph among them)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    return [str(w.message) for w in caught]

@@ -2,7 +2,6 @@
 
 import itertools
 import re
-import warnings
 
 import matplotlib
 
@@ -15,6 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from helpers import drawn_warnings  # noqa: E402
 from involution import Involution, models  # noqa: E402
 from involution_book import diagrams, plotting  # noqa: E402
 from involution_book.text import LANGUAGES, TEXT, text  # noqa: E402
@@ -30,13 +30,6 @@ def language(request):
     plotting.use_language(request.param)
     yield request.param
     plt.close("all")
-
-
-def draw(fig):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig.canvas.draw()
-    return [str(w.message) for w in caught]
 
 
 def texts(fig):
@@ -76,13 +69,13 @@ def test_every_label_is_in_the_language_of_the_edition(name, language):
     else:
         assert set(re.findall(r"[A-Za-z]{3,}", plain)) <= NEUTRAL
         assert re.search(r"[\u4e00-\u9fff]", plain)
-    assert not [w for w in draw(fig) if "missing from" in w]
+    assert not [w for w in drawn_warnings(fig) if "missing from" in w]
 
 
 @pytest.mark.parametrize("name", DIAGRAMS)
 def test_nothing_overlaps_or_leaves_the_figure(name, language):
     fig = getattr(diagrams, name)(language)
-    draw(fig)
+    drawn_warnings(fig)
     renderer = fig.canvas.get_renderer()
     page = fig.bbox
     labels = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig)]

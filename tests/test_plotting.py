@@ -2,7 +2,6 @@
 
 import io
 import sys
-import warnings
 
 import matplotlib
 
@@ -14,16 +13,9 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from helpers import width_rows  # noqa: E402
+from helpers import drawn_warnings, width_rows  # noqa: E402
 from involution_book import analysis, plotting  # noqa: E402
 from involution_book.text import markdown_table, text  # noqa: E402
-
-
-def drawn_warnings(fig):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig.canvas.draw()
-    return [str(w.message) for w in caught]
 
 
 def test_chinese_figures_have_no_missing_glyphs():
