@@ -280,11 +280,10 @@ def by_width(rows, numerator, denominator):
 
 def faster_from(ratios):
     """The narrowest width from which the first layer is faster at every wider one measured
-    (its time more than :data:`SAME_TIME` below the other's), or None. ``ratios``: from
-    :func:`by_width`."""
+    (:func:`time_verdict` "time_less"), or None. ``ratios``: from :func:`by_width`."""
     start = None
     for channels in sorted(ratios, reverse=True):
-        if ratios[channels].time >= 1 - SAME_TIME:
+        if time_verdict(ratios[channels].time) != "time_less":
             break
         start = channels
     return start
@@ -308,6 +307,6 @@ def width_verdict(ratios):
     start = faster_from(ratios)
     if start is not None:
         return "involution_faster_everywhere" if start == min(ratios) else "involution_faster_from"
-    if all(r.time > 1 + SAME_TIME for r in ratios.values()):
+    if all(time_verdict(r.time) == "time_more" for r in ratios.values()):
         return "involution_faster_nowhere"
     return "involution_faster_not_widest"
