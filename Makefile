@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 BACKENDS ?= tensorflow jax torch
 BOOK_FLAGS := -W -n --keep-going
 SMOKE_OUT := _build/smoke
+EDITIONS := en zh-tw
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -27,41 +28,53 @@ $(VENV)/.test-installed: requirements-test.txt $(VENV)/.book-installed
 install: $(VENV)/.book-installed
 install-test: $(VENV)/.test-installed
 
-## The full book (CIFAR-10 from $$INVOLUTION_DATA or Keras's download) into _build/html.
-## Only pages whose code changed execute again; trained models come from the training cache.
-## The execution cache knows notebook code only, so it is dropped when the package changes.
+## The full book (CIFAR-10 from $$INVOLUTION_DATA or Keras's download): each edition built from its
+## folder (book/en, book/zh-tw) into _build/<edition>, then one site in _build/site.
+## Only pages whose code changed execute again; trained models come from the training cache,
+## shared by the two editions. The execution cache knows notebook code only, so it is dropped
+## when the package changes.
 book: install
 	@hash=$$(cat involution/*.py involution_book/*.py requirements.txt pyproject.toml | sha256sum | cut -c1-16); \
 	if [ "$$(cat _build/.package-hash 2>/dev/null)" != "$$hash" ]; then \
-	  rm -rf _build/.jupyter_cache; mkdir -p _build; echo $$hash > _build/.package-hash; \
+	  for e in $(EDITIONS); do rm -rf _build/$$e/_build/.jupyter_cache; done; \
+	  mkdir -p _build; echo $$hash > _build/.package-hash; \
 	fi
 	@# A build that executes every page (no execution cache yet) is timed: first the
-	@# models train, with their progress on the console, then the chapters execute
-	@# and load them. The record holds each run's and each chapter's seconds; the
+	@# models train, with their progress on the console, then the chapters of both editions
+	@# execute and load them. The record holds each run's and each chapter's seconds; the
 	@# prefaces, which state the total, then execute once more to show it.
-	@record=$(CURDIR)/_build/build-time.json; \
-	if [ -d _build/.jupyter_cache ]; then timed=0; else timed=1; rm -f $$record; fi; \
+	@record=$(CURDIR)/_build/build-time.json; timed=0; \
+	for e in $(EDITIONS); do [ -d _build/$$e/_build/.jupyter_cache ] || timed=1; done; \
+	if [ $$timed = 1 ]; then rm -f $$record; fi; \
 	start=$$(date +%s); \
 	if [ $$timed = 1 ]; then \
 	  $(BIN)/python -m involution_book train-book --record $$record || exit $$?; \
 	fi; \
-	INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build . $(BOOK_FLAGS) || exit $$?; \
+	for e in $(EDITIONS); do \
+	  INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build book/$$e --path-output _build/$$e $(BOOK_FLAGS) || exit $$?; \
+	done; \
 	if [ $$timed = 1 ]; then \
 	  $(BIN)/python -c "from involution_book import provenance as p; \
 	    p.add_to_record('$$record', seconds=$$(( $$(date +%s) - start )), \
-	                    chapters=p.chapter_seconds('_build/.jupyter_cache'))" || exit $$?; \
+	                    chapters={**p.chapter_seconds('_build/en/_build/.jupyter_cache'), \
+	                              **p.chapter_seconds('_build/zh-tw/_build/.jupyter_cache')})" || exit $$?; \
 	  echo "A full build took $$(( $$(date +%s) - start )) s ($$record has the parts); the prefaces show it:"; \
-	  touch book/en/01_preface.ipynb book/zh-tw/01_preface.ipynb; \
-	  INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build . $(BOOK_FLAGS) || exit $$?; \
+	  for e in $(EDITIONS); do \
+	    touch book/$$e/01_preface.ipynb; \
+	    INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build book/$$e --path-output _build/$$e $(BOOK_FLAGS) || exit $$?; \
+	  done; \
 	fi
-	@echo "The book is in _build/html; open _build/html/index.html"
+	$(BIN)/python -m involution_book.site _build/site $(foreach e,$(EDITIONS),$(e)=_build/$(e)/_build/html)
 
 ## The same build on a tiny slice of CIFAR-10 for 1 epoch, executing every page afresh,
-## in its own folder and caches, so nothing it leaves can serve a full build.
+## in its own folders and caches, so nothing it leaves can serve a full build.
 book-smoke: install
-	rm -rf $(SMOKE_OUT)/_build/.jupyter_cache
-	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
-	  $(BIN)/jupyter-book build . --all $(BOOK_FLAGS) --path-output $(SMOKE_OUT)
+	for e in $(EDITIONS); do \
+	  rm -rf $(SMOKE_OUT)/$$e/_build/.jupyter_cache; \
+	  INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
+	    $(BIN)/jupyter-book build book/$$e --all $(BOOK_FLAGS) --path-output $(SMOKE_OUT)/$$e || exit 1; \
+	done
+	$(BIN)/python -m involution_book.site $(SMOKE_OUT)/site $(foreach e,$(EDITIONS),$(e)=$(SMOKE_OUT)/$(e)/_build/html)
 
 test: lint test-package check-notebooks test-notebooks check-workflows test-site
 
@@ -85,8 +98,8 @@ test-notebooks: install-test
 	INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
 	  $(BIN)/python -m pytest --nbval-lax -q -p no:cacheprovider book/en book/zh-tw
 
-## The smoke site in headless Chromium (Debian's chromium and chromium-driver): each page's
-## language and alternates, the switcher, search in both languages, clean pages.
+## The smoke site in headless Chromium (Debian's chromium and chromium-driver): each edition's
+## language, interface, sidebar and navigation, the switcher, each edition's search, clean pages.
 test-site: book-smoke install-test
 	$(BIN)/python -m pytest tests/site -q -p no:cacheprovider
 

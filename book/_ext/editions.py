@@ -1,126 +1,142 @@
-"""Each page of the bilingual book in its own language, paired with its counterpart.
+"""Each edition of the book is a Sphinx build of its own; this extension joins them into one site.
 
-One Sphinx build holds both editions (``book/en/*`` and ``book/zh-tw/*``), so the
-language Sphinx knows (``language: en``) is right for half the pages only. On each
-page this extension sets ``<html lang>``, adds ``hreflang`` alternates linking the
-page and its counterpart, and puts a language switcher among the theme's header
-buttons. Pages outside both editions (index, glossary, bibliography, search) stay
-English, mark their Chinese paragraphs and table cells with ``lang``, and switch
-to the Chinese edition's first chapter. The theme's own interface strings come
-from the one Sphinx ``language`` and stay English on every page.
+``make book`` builds ``book/en`` and ``book/zh-tw`` apart and puts them side by side under
+``/en/`` and ``/zh-tw/``, where every page has a counterpart of the same name. For the build
+named by ``book_edition`` this extension:
+
+- gives every page a switcher to its counterpart (the ``edition-switcher.html`` component,
+  placed with the book theme's ``article_header_end`` option) and ``hreflang`` alternates
+  pairing the two pages, under ``html_baseurl``; ``book_edition_alone`` (the repository root's
+  English-only build) turns both off;
+- loads the edition's own translations of the interface: gettext catalogues under
+  ``locale_dirs`` for other domains than Sphinx's (``booktheme``, ``exercise``) are compiled and
+  added beside the packages' own, as Sphinx itself does for the ``sphinx`` domain;
+- sets sphinx-exercise's titles as Chinese is written: 練習（先預測）, 解答：練習（先預測）, not
+  練習 (先預測) and 解答： 練習 (先預測), which it joins with half-width parentheses and spaces;
+- makes a search result's summary quote the page's article, not the header and contents box
+  around it (``search-summary.js`` replaces ``Search.htmlToText`` of Sphinx's search page).
 """
 
-import posixpath
-import re
+from pathlib import Path
+from urllib.parse import urljoin
 
-EDITIONS = {"en": "book/en/", "zh-tw": "book/zh-tw/"}
-HTML_LANG = {"en": "en", "zh-tw": "zh-Hant-TW"}
-SWITCH_LABEL = {"en": "English", "zh-tw": "中文"}
-SWITCH_TOOLTIP = {"en": "Read this page in English", "zh-tw": "閱讀本頁的中文版"}
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.i18n import CatalogRepository
 
-HAN = re.compile(r"[\u3400-\u9fff]")
-LATIN = re.compile(r"[A-Za-z]")
-TAG = re.compile(r"<[^>]+>")
-# Paragraphs and table cells of the bilingual pages, with their inner HTML.
-BLOCK = re.compile(r"<(p|td|th)>(.*?)</\1>", re.DOTALL)
-# sphinx-exercise titles its boxes from the one Sphinx language (English); the
-# Chinese pages get their own words. Its catalogue has Simplified Chinese only.
-EXERCISE_TITLE = re.compile(
-    r'(<p class="admonition-title">(?:Solution to)?(?:<a [^>]*>)?)\s*Exercise\b'
-)
-SOLUTION_TITLE = re.compile(r'(<p class="admonition-title">)Solution to(<a |$)', re.MULTILINE)
-EXERCISE_SUBTITLE = re.compile(r"練習 \((.*?)\)(</a>|</p>)")
+HERE = Path(__file__).resolve().parent
+# code: (the language tag of its pages, the switcher's label: the edition's name in its own
+# language, and the switcher's tooltip on this edition's pages, in this edition's language)
+EDITIONS = {
+    "en": ("en", "English", "Read this page in Traditional Chinese"),
+    "zh-tw": ("zh-TW", "中文", "閱讀本頁的英文版"),
+}
 
 
-def edition(pagename):
-    """The edition ("en" or "zh-tw") a page belongs to, or None for shared pages."""
-    return next((lang for lang, prefix in EDITIONS.items() if pagename.startswith(prefix)), None)
+def other_edition(edition):
+    """The edition a reader of ``edition`` switches to."""
+    if edition not in EDITIONS:
+        raise ValueError(
+            f"book_edition must be one of {sorted(EDITIONS)}, not {edition!r}: set it in the "
+            "edition's _config.yml under sphinx: config:"
+        )
+    return next(code for code in EDITIONS if code != edition)
 
 
-def other_edition(pagename):
-    """The language a reader of this page switches to."""
-    return "en" if edition(pagename) == "zh-tw" else "zh-tw"
+def counterpart_address(page_uri, edition):
+    """The counterpart of the page at ``page_uri`` ("02_convolution.html"), relative to it."""
+    up = "../" * (page_uri.count("/") + 1)
+    return f"{up}{edition}/{page_uri}"
 
 
-def twin(pagename, docnames):
-    """The same chapter in the other edition, or None."""
-    lang = edition(pagename)
-    if lang is None:
-        return None
-    name = EDITIONS[other_edition(pagename)] + pagename[len(EDITIONS[lang]):]
-    return name if name in docnames else None
+def alternates(base_url, page_uri, edition):
+    """``{hreflang: absolute address}`` of a page in both editions, and ``x-default`` (English).
+
+    ``base_url`` is this edition's ``html_baseurl`` (".../en/"); the other lies beside it.
+    """
+    links = {
+        EDITIONS[code][0]: urljoin(base_url, counterpart_address(page_uri, code))
+        for code in EDITIONS
+    }
+    links["x-default"] = links[EDITIONS["en"][0]]
+    return links
 
 
-def counterpart(pagename, docnames):
-    """(language, pagename) of the page a reader of the other language wants:
-    the twin chapter, else the other edition's first chapter (its preface)."""
-    other = other_edition(pagename)
-    first = sorted(name for name in docnames if name.startswith(EDITIONS[other]))
-    return other, twin(pagename, docnames) or (first[0] if first else None)
-
-
-def mark_chinese_blocks(body):
-    """Give ``lang`` to paragraphs and table cells written mainly in Chinese."""
-    def mark(match):
-        tag, inner = match.groups()
-        words = TAG.sub("", inner)
-        if len(HAN.findall(words)) > len(LATIN.findall(words)):
-            return f'<{tag} lang="{HTML_LANG["zh-tw"]}">{inner}</{tag}>'
-        return match.group(0)
-
-    return BLOCK.sub(mark, body)
-
-
-def translate_exercises(body):
-    """The Chinese words for sphinx-exercise's "Exercise" and "Solution to" titles."""
-    body = EXERCISE_TITLE.sub(r"\1練習", body)
-    body = EXERCISE_SUBTITLE.sub(r"練習（\1）\2", body)
-    return SOLUTION_TITLE.sub(r"\1解答：\2", body)
-
-
-def add_language(app, pagename, templatename, context, doctree):
-    """Set this page's language, its alternates and its switcher."""
-    docnames = app.env.found_docs
-    lang = edition(pagename)
-    context["language"] = HTML_LANG[lang or "en"]
-    if lang is None and "body" in context:
-        context["body"] = mark_chinese_blocks(context["body"])
-    if lang == "zh-tw" and "body" in context:
-        context["body"] = translate_exercises(context["body"])
-
-    pair = twin(pagename, docnames)
-    if pair is not None:
-        links = {lang: pagename, other_edition(pagename): pair}
-        links["x-default"] = links["en"]
+def add_counterpart(app, pagename, templatename, context, doctree):
+    """The switcher's target and the ``hreflang`` alternates of this page."""
+    config = app.config
+    if config.book_edition_alone:
+        return
+    uri = app.builder.get_target_uri(pagename)
+    other = other_edition(config.book_edition)
+    lang, label, _ = EDITIONS[other]
+    tooltip = EDITIONS[config.book_edition][2]
+    context["edition_switch"] = {
+        "url": counterpart_address(uri, other), "lang": lang, "label": label, "tooltip": tooltip,
+    }
+    if config.html_baseurl:
+        base = config.html_baseurl.rstrip("/") + "/"
         context["metatags"] = context.get("metatags", "") + "".join(
-            f'<link rel="alternate" hreflang="{HTML_LANG.get(code, code)}" '
-            f'href="{address(app, name, context)}" />\n'
-            for code, name in links.items()
+            f'<link rel="alternate" hreflang="{code}" href="{href}" />\n'
+            for code, href in alternates(base, uri, config.book_edition).items()
         )
 
-    other, target = counterpart(pagename, docnames)
-    if target is None:
+
+def add_catalogues(app, config):
+    """The switcher's template and the edition's translations for the themes' domains."""
+    other_edition(config.book_edition)  # a clear error for a misspelt edition
+    # First, so that its copies of the book theme's components come before the theme's own.
+    config.templates_path.insert(0, str(HERE.parent / "_templates"))
+    config.html_static_path.append(str(HERE.parent / "_static"))
+    if not config.language or config.language == "en":
         return
-    # The theme renders "link" buttons with target="_blank": the switcher stays in this tab.
-    context.setdefault("header_buttons", []).insert(0, {
-        "type": "javascript",
-        "javascript": f"window.location.assign('{context['pathto'](target)}')",
-        "text": SWITCH_LABEL[other],
-        "tooltip": SWITCH_TOOLTIP[other],
-        "icon": "fas fa-language",
-        "label": "language-switcher",
-    })
+    repository = CatalogRepository(app.srcdir, config.locale_dirs, config.language,
+                                   config.source_encoding)
+    for catalogue in repository.catalogs:
+        if catalogue.domain == "sphinx":
+            continue  # Sphinx compiles and loads its own domain from locale_dirs first
+        if catalogue.is_outdated():
+            catalogue.write_mo(config.language, config.gettext_allow_fuzzy_translations)
+        app.add_message_catalog(catalogue.domain, str(Path(catalogue.base_dir).parents[1]))
 
 
-def address(app, pagename, context):
-    """A page's address: absolute under ``html_baseurl`` (as search engines want), else relative."""
-    base = app.config.html_baseurl
-    if base:
-        return posixpath.join(base.rstrip("/") + "/", app.builder.get_target_uri(pagename))
-    return context["pathto"](pagename)
+def full_width(texts):
+    """The texts of an exercise's or solution's title, as Chinese is written: the half-width
+    " (" and ")" around its subtitle made full-width, no space after the colon of 解答：."""
+    fixed, after_colon = [], False
+    for text in texts:
+        new = text.replace(" (", "（").replace(")", "）") if text in (" (", ")") else text
+        if after_colon:
+            new = new.lstrip()
+        fixed.append(new)
+        after_colon = new.endswith("：")
+    return fixed
+
+
+class FullWidthExerciseTitles(SphinxPostTransform):
+    """sphinx-exercise's titles in a Chinese edition, set as Chinese (see ``full_width``)."""
+
+    default_priority = 30  # after sphinx-exercise resolves its titles (20)
+
+    def run(self):
+        if not (self.config.language or "").startswith("zh"):
+            return
+        for title in self.document.findall(nodes.title):
+            if not {"exercise", "solution"} & set(title.parent.get("classes", [])):
+                continue
+            texts = list(title.findall(nodes.Text))
+            for old, new in zip(texts, full_width([str(t) for t in texts])):
+                if new != str(old):
+                    old.parent.replace(old, nodes.Text(new))
 
 
 def setup(app):
-    # After sphinx-book-theme fills header_buttons (priority 501).
-    app.connect("html-page-context", add_language, priority=502)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_config_value("book_edition", "en", "html", types=[str])
+    app.add_config_value("book_edition_alone", False, "html", types=[bool])
+    # Before sphinx-exercise reads its "Exercise" translation for its numbers (config-inited, 500).
+    app.connect("config-inited", add_catalogues, priority=400)
+    app.connect("html-page-context", add_counterpart)
+    app.add_post_transform(FullWidthExerciseTitles)
+    app.add_js_file("search-summary.js")
+    app.add_css_file("editions.css")
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

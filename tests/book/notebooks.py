@@ -20,13 +20,13 @@ def source(cell):
 
 
 def toc_chapters(edition):
-    """The chapter names of ``edition`` in the order ``_toc.yml`` numbers them (1 = the preface)."""
+    """The chapter names of ``edition`` in the order its ``_toc.yml`` numbers them (1 = the
+    preface): the chapters of its numbered part."""
     import yaml
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [c["file"] for part in toc["parts"] for c in part.get("chapters", [])]
-    prefix = f"book/{edition}/"
-    return [f[len(prefix):] + ".ipynb" for f in files if f.startswith(prefix)]
+    toc = yaml.safe_load((EDITIONS[edition] / "_toc.yml").read_text(encoding="utf-8"))
+    return [c["file"] + ".ipynb" for part in toc["parts"] if part.get("numbered")
+            for c in part["chapters"]]
 
 
 _ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")  # {glue:text}`key`, {numref}`label`, {doc}`page`

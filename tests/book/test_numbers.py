@@ -16,7 +16,7 @@ GLUE_TEXT = re.compile(r"\{glue(?::text)?\}`(?:[^`]*::)?(?P<key>[^`:]+)(?::(?P<s
 E_TYPES = set("eEgGn")
 # 5.6e-17, 1e-5, 2E+03: a number typed in e-notation.
 E_NOTATION = re.compile(r"(?<![\w.])\d+(?:\.\d*)?[eE][-+]?\d+(?!\w)")
-SHARED_PAGES = ["index.md", "glossary.md", "notation.md"]
+REFERENCE_PAGES = ["index.md", "glossary.md", "notation.md"]
 
 
 def e_format_references(text):
@@ -48,9 +48,10 @@ def test_prose_types_no_number_in_e_notation(edition, chapter):
     assert not found, f"{edition}/{chapter} types numbers in e-notation: {found}"
 
 
-@pytest.mark.parametrize("page", SHARED_PAGES)
-def test_shared_pages_have_no_e_notation(page):
-    text = (ROOT / "book" / page).read_text(encoding="utf-8")
+@pytest.mark.parametrize("edition", ["en", "zh-tw"])
+@pytest.mark.parametrize("page", REFERENCE_PAGES)
+def test_reference_pages_have_no_e_notation(edition, page):
+    text = (ROOT / "book" / edition / page).read_text(encoding="utf-8")
     assert e_format_references(text) == [] and typed_e_notation(text) == []
 
 

@@ -71,7 +71,7 @@ def _texts():
     }
     texts["involution_book/text.py (zh-tw)"] = _zh_labels()
     for page in REFERENCE_PAGES:
-        texts[f"book/{page}"] = (ROOT / "book" / page).read_text(encoding="utf-8")
+        texts[f"book/zh-tw/{page}"] = (ROOT / "book/zh-tw" / page).read_text(encoding="utf-8")
     return texts
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("built_site")
 
 
 def page(edition, chapter):
-    html = (SITE / "book" / edition / f"{chapter}.html").read_text(encoding="utf-8")
+    html = (SITE / edition / f"{chapter}.html").read_text(encoding="utf-8")
     return bs4.BeautifulSoup(html, "html.parser").find("article")
 
 

