@@ -13,6 +13,7 @@ named by ``book_edition`` this extension:
   added beside the packages' own, as Sphinx itself does for the ``sphinx`` domain;
 - sets sphinx-exercise's titles as Chinese is written: 練習（先預測）, 解答：練習（先預測）, not
   練習 (先預測) and 解答： 練習 (先預測), which it joins with half-width parentheses and spaces;
+- gives sphinx-copybutton's buttons their Traditional Chinese words (``copybutton-zh-tw.js``);
 - makes a search result's summary quote the page's article, not the header and contents box
   around it (``search-summary.js`` replaces ``Search.htmlToText`` of Sphinx's search page).
 """
@@ -90,6 +91,8 @@ def add_catalogues(app, config):
     config.html_static_path.append(str(HERE.parent / "_static"))
     if not config.language or config.language == "en":
         return
+    if config.language == "zh_TW":
+        app.add_js_file("copybutton-zh-tw.js", priority=600)  # after copybutton.js (500)
     repository = CatalogRepository(app.srcdir, config.locale_dirs, config.language,
                                    config.source_encoding)
     for catalogue in repository.catalogs:

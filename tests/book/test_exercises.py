@@ -14,7 +14,7 @@ KINDS = {  # the exercise subtitles, one per kind, in both languages
     "Predict, then run": "先預測，再執行",
     "Read the figure": "讀圖",
     "Read the table": "讀表",
-    "Extend the package": "擴充套件",
+    "Extend the package": "動手擴充",
 }
 # Unnumbered, with the number in the subtitle: Sphinx would count on across both editions’
 # chapters of the same number, as each edition numbers its chapters from 1.

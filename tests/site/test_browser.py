@@ -246,6 +246,18 @@ def test_chinese_pages_show_no_english_interface_and_no_simplified_characters(br
     assert not simplified, simplified
 
 
+@pytest.mark.parametrize("lang, words", [("zh-tw", ("複製", "複製到剪貼簿")),
+                                         ("en", ("Copy", "Copy to clipboard"))])
+def test_copy_buttons_speak_the_edition(browser, site, lang, words):
+    page(browser, site, f"{lang}/{CHAPTERS[2]}")
+    buttons = browser.find_elements(By.CSS_SELECTOR, "button.copybtn")
+    assert buttons, "no copy buttons"
+    for button in buttons[:3]:
+        assert button.get_attribute("data-tooltip") == words[0]
+        title = button.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        assert title == words[1]
+
+
 def test_the_english_interface_list_is_what_english_pages_show(browser, site):
     """Guards the test above: the strings it looks for are on the English pages."""
     page(browser, site, f"en/{CHAPTERS[2]}")
