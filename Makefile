@@ -6,13 +6,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BACKENDS ?= tensorflow jax torch
 BOOK_FLAGS := -W -n --keep-going
+PDF_FLAGS := -n --keep-going
 SMOKE_OUT := _build/smoke
 EDITIONS := en zh-tw
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book book-smoke test lint test-package test-notebooks check-notebooks check-workflows test-site test-browser install install-test clean
+.PHONY: book book-smoke pdf pdf-smoke test lint test-package test-notebooks check-notebooks check-workflows test-site test-browser install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +77,24 @@ book-smoke: install
 	done
 	$(BIN)/python -m involution_book.site $(SMOKE_OUT)/site $(foreach e,$(EDITIONS),$(e)=$(SMOKE_OUT)/$(e)/_build/html)
 
+## Each edition as a PDF, from the notebooks make book executed (nothing executes or trains
+## again): XeLaTeX with Debian's texlive-xetex, texlive-lang-chinese, texlive-latex-extra,
+## texlive-fonts-recommended, latexmk, fonts-dejavu and fonts-noto-cjk. The site's landing page
+## then offers both PDFs; they are also in _build/<edition>/_build/latex/.
+pdf: book
+	for e in $(EDITIONS); do \
+	  $(BIN)/jupyter-book build book/$$e --builder pdflatex --path-output _build/$$e $(PDF_FLAGS) || exit $$?; \
+	done
+	$(BIN)/python -m involution_book.site _build/site $(foreach e,$(EDITIONS),$(e)=_build/$(e)/_build/html) \
+	  $(foreach e,$(EDITIONS),--pdf $(e)=_build/$(e)/_build/latex/involution-book-$(e).pdf)
+
+## The PDFs of the smoke build (after make book-smoke), which tests/site/test_pdf.py reads.
+pdf-smoke: install
+	for e in $(EDITIONS); do \
+	  INVOLUTION_SMOKE=1 INVOLUTION_CACHE=$(CURDIR)/$(SMOKE_OUT)/training-cache \
+	    $(BIN)/jupyter-book build book/$$e --builder pdflatex --path-output $(SMOKE_OUT)/$$e $(PDF_FLAGS) || exit 1; \
+	done
+
 test: lint test-package check-notebooks test-notebooks check-workflows test-site
 
 ## Style, import order, pyflakes and bugbear over the package, tests and benchmarks (pyproject.toml).
@@ -99,8 +118,9 @@ test-notebooks: install-test
 	  $(BIN)/python -m pytest --nbval-lax -q -p no:cacheprovider book/en book/zh-tw
 
 ## The smoke site in headless Chromium (Debian's chromium and chromium-driver): each edition's
-## language, interface, sidebar and navigation, the switcher, each edition's search, clean pages.
-test-site: book-smoke install-test
+## language, interface, sidebar and navigation, the switcher, each edition's search, clean pages;
+## and the smoke PDFs read back with poppler-utils' pdftotext (tests/site/test_pdf.py).
+test-site: book-smoke pdf-smoke install-test
 	$(BIN)/python -m pytest tests/site -q -p no:cacheprovider
 
 ## The browser test alone, on the site already built (INVOLUTION_SITE names another one).

@@ -55,3 +55,19 @@ def test_a_missing_build_is_named_with_what_to_run(tmp_path):
 def test_the_command_line_reports_errors_without_a_traceback(tmp_path, capsys):
     assert site.main([str(tmp_path / "site"), f"en={tmp_path}"]) == 2
     assert "error: the site needs the editions" in capsys.readouterr().err
+
+
+def test_the_landing_page_offers_each_editions_pdf_when_given(tmp_path):
+    builds = {"en": fake_build(tmp_path / "en", "Book"),
+              "zh-tw": fake_build(tmp_path / "zh", "書")}
+    pdf = tmp_path / "involution-book-zh-tw.pdf"
+    pdf.write_bytes(b"%PDF-1.5")
+    site.assemble(tmp_path / "site", builds, pdfs={"zh-tw": pdf})
+    assert (tmp_path / "site/zh-tw/involution-book-zh-tw.pdf").read_bytes() == b"%PDF-1.5"
+    landing = bs4.BeautifulSoup((tmp_path / "site/index.html").read_text(encoding="utf-8"),
+                                "html.parser")
+    links = {a["href"]: a.get_text() for a in landing.select("a.pdf")}
+    assert links == {"zh-tw/involution-book-zh-tw.pdf": "下載 PDF"}
+    with pytest.raises(site.SiteError,
+                       match=r"no PDF of the 'en' edition at .*missing.pdf.*make pdf"):
+        site.assemble(tmp_path / "site", builds, pdfs={"en": tmp_path / "missing.pdf"})

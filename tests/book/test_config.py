@@ -28,6 +28,8 @@ def resolved(config, folder):
     config["bibtex_bibfiles"] = [(folder / p).resolve() for p in config["bibtex_bibfiles"]]
     config["repository"].pop("path_to_book", None)
     config["html"].pop("baseurl", None)
+    config["latex"].pop("latex_documents")
+    config["sphinx"]["config"]["latex_elements"].pop("fncychap", None)  # 第 1 章 in Chinese
     sphinx = config["sphinx"]
     sphinx["local_extensions"] = {name: (folder / path).resolve()
                                   for name, path in sphinx["local_extensions"].items()}
