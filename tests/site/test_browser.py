@@ -233,6 +233,16 @@ def test_the_switcher_round_trips_for_every_page(browser, site, lang):
             assert html.get_attribute("lang") == EDITIONS[there]
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_colab_opens_the_pages_own_notebook(browser, site, lang):
+    for chapter in CHAPTERS:
+        page(browser, site, f"{lang}/{chapter}")
+        colab = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href]")
+                 if a.get_attribute("href").startswith("https://colab.research.google.com/")]
+        assert colab and all(href.endswith(f"/blob/main/book/{lang}/{chapter}.ipynb")
+                             for href in colab), colab
+
+
 # --- the interface in the page's language --------------------------------------------------
 
 @pytest.mark.parametrize("name", [*PAGES, "search", "genindex"])
