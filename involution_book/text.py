@@ -1,10 +1,12 @@
-"""Words that appear in the book's outputs (figure titles, axis labels, table headers).
+"""Words that appear in the book's outputs (figure titles, axis labels, table headers, the
+sentences the cells print and the training log).
 
 Notebook code is the same in both editions; it names the edition's language once
 and takes every label from here, keyed by that language, so the editions cannot
 drift apart. The CIFAR-10 class names are the one exception: they live with the
 data, in :func:`involution_book.data.class_names`. Numbers that the prose glues
-as text are written here too, as a person writes them (:func:`scientific`).
+or the cells print are written here too, as a person writes them (:func:`scientific`,
+:func:`listing`, :func:`decimals`), never in e-notation.
 """
 
 import math
@@ -208,6 +210,141 @@ TEXT = {
             "One head {h} shown: its queries and keys have {d} channels, and its weights are "
             "shared by its own block\nof value channels ({c} divided by the number of heads). "
             "Every head computes its own weights, side by side."),
+        # --- printed by the chapters' cells (and the training log, involution_book.training) ---
+        # A key with a "_one" twin is counted: text() takes the twin when the field n is 1.
+        "out_run_header": "--- {name}",
+        "out_versions": "involution {involution}, Keras {keras}, backend: {backend}",
+        "out_input_output": "input {input} → output {output}",
+        "out_k_output_weights": (
+            "K = {k}: output {shape}, {weights:,} weights (span: {span:,}; cost formula: "
+            "{formula:,})"),
+        "out_value_error": "ValueError: {error}",
+        "out_groups_output": "groups = {groups}: output {shape}",
+        "out_dataset_samples": (
+            "{train:,} training and {test:,} test images ({profile} profile); samples: {shape}"),
+        "out_kernel_weights_maps": "kernel {kernel} → {weights:,} weights; feature maps {maps}",
+        "out_largest_difference": "largest difference: {difference}",
+        "out_measured_fields": (
+            "receptive fields measured after {depths} layers: {fields} pixels a side"),
+        "out_receptive_fields": "receptive fields, layer by layer: {fields} pixels a side",
+        "out_columns": "columns {first}–{last}: {values}",
+        "out_depthwise_cost": (
+            "cost formula: {weights:,} weights, {multiply_adds:,} multiply-adds; Keras counts "
+            "{keras:,} weights"),
+        "out_features_kernel": "features {features} → kernels {kernel}",
+        "out_patches": "neighbourhoods {shape}",
+        "out_output_difference": (
+            "output {shape}; largest difference from involution.Involution: {difference}"),
+        "out_difference_scale": "largest difference: {difference} (outputs up to {scale:.2f})",
+        "out_kernel_span_weights": "kernel {shape}; span weights: {weights:,}",
+        "out_patches_difference": "neighbourhoods {shape}; largest difference: {difference}",
+        "out_weight_shares": "K = {k}: {shares} of the convolution's weights; limit {limit:.2%}",
+        "out_kernel_sums_range": (
+            "kernel sums from {low:.4f} to {high:.4f}; smallest weight {smallest:.3f}"),
+        "out_data_epochs": "training {train}, test {test}; {n} epochs, {profile} profile",
+        "out_data_epochs_one": "training {train}, test {test}; 1 epoch, {profile} profile",
+        "out_bottleneck": "r = {ratio}: a bottleneck of {n} channels, {weights:,} weights",
+        "out_bottleneck_one": "r = {ratio}: a bottleneck of 1 channel, {weights:,} weights",
+        "out_train_test_distance": (
+            "{network}: training {train:.1%}, test {test:.1%}, a distance of {points:+.1f} "
+            "percentage points"),
+        "out_layer_kernels": "layer {i}: kernels {shape}",
+        "out_brightness_correlation": (
+            "correlation between brightness and the kernel sums of layer 1: {correlation:+.2f}"),
+        "out_difference_from_centre": "largest difference from the centre's kernel: {difference}",
+        "out_uniform_maps": "uniform maps, layer by layer: {counts}, of {n} images each",
+        "out_fixed_kernel_shares": (
+            "share of positions with the fixed kernel, layer by layer: {shares}"),
+        "out_query": "query: {query}",
+        "out_keys_per_tap": "keys, one pair per tap:",
+        "out_scores": "scores:",
+        "out_weights": "weights:",
+        "out_sum_output": "sum: {sum:.2f}; output: {output}",
+        "out_head_with_r": "head {h} with r:",
+        "out_output_pixel": "output pixel: {output}",
+        "out_steps_by_hand": (
+            "unfold and einsum against the steps by hand at ({i}, {j}): largest difference "
+            "{difference}"),
+        "out_layer_against_unfold": (
+            "LocalSelfAttention against unfold and einsum at every position: largest difference "
+            "{outputs} in the outputs, {weights} in the weights"),
+        "out_corner_taps": "taps with weight at the corner (0, 0): {taps} of {total}",
+        "out_attention_sums": "attention weights {shape}, summing to {low:.4f}–{high:.4f}",
+        "out_replayed_difference": (
+            "largest difference between attention and the replayed involution: {difference}"),
+        "out_channels_groups": "C = {channels} channels, K = {k}, {n} groups or heads",
+        "out_channels_groups_one": "C = {channels} channels, K = {k}, 1 group or head",
+        "out_global_local": (
+            "{size}×{size}: global / local attention: time {time:.2f}×, memory {memory:.2f}×"),
+        "out_plain_difference": "largest difference without relative positions: {difference}",
+        "out_growth": (
+            "{small} → {large} pixels a side: multiply-adds ×{local:.2f} for local attention, "
+            "×{whole:.2f} for global attention"),
+        "out_where_corner": "corner",
+        "out_where_edge": "edge",
+        "out_where_inside": "inside",
+        "out_self_weight": (
+            "{where}: self-weight {weight:.2f}; uniform over its {taps} valid taps, {uniform:.2f}; "
+            "ratio {ratio:.2f}"),
+        "out_entropy": (
+            "layer {i}: mean entropy {entropy:.2f} nats (uniform over {taps} taps: "
+            "{uniform:.2f})"),
+        "out_params_multiply_adds": (
+            "{model}: {parameters:,} parameters, {multiply_adds:,} multiply-adds per image"),
+        "out_involution_layers": "involution layers: {names}",
+        "out_rednet_resnet": (
+            "RedNet − ResNet accuracy: {margin:+.1f} percentage points; parameters {share:.0%} "
+            "of ResNet's; {time:.1f}× ResNet's time per epoch"),
+        "out_rednet_conv": (
+            "RedNet − the Keras example's CNN: {margin:+.1f} percentage points; one network's "
+            "accuracy moves by up to {spread:.1f} percentage points between random seeds "
+            "({network})"),
+        "out_seeded_involution": "chapter 4's involution network",
+        "out_seeded_sa_conv": "chapter 6's convolutional network",
+        "out_seeded_sa_involution": "chapter 6's involution network",
+        "out_seeded_sa_attention": "chapter 6's local self-attention network",
+        "out_width_ratios": (
+            "C = {channels:3}, involution / {layer}: time {time:.2f}, multiply-adds "
+            "{multiply_adds:.3f}, weights {weights:.3f}, time per multiply-add {rate:.1f}"),
+        "out_k7_gain": (
+            "3×3 → 7×7: RedNet-style +{rednet:,} parameters, ResNet-style +{resnet:,}"),
+        "out_best_epoch": (
+            "{model}: highest test accuracy {accuracy:.1%} at epoch {epoch} of {epochs}"),
+        "out_sweep_config": (
+            "{batch} images of {size}×{size} pixels; C = {channels}, K = {k}, G = {groups}, "
+            "r = {r}"),
+        "out_per_position": (
+            "per position: {inputs} input and {kernel} kernel values; forward traffic "
+            "{ratio:.2f}× a depthwise convolution's"),
+        "out_tensor_input": "input",
+        "out_tensor_kernel": "kernel",
+        "out_tensor_patches": "patches",
+        "out_tensor_size": "{name}: {mib:.1f} MiB",
+        "out_unfold_ours": (
+            "at {size}×{size}: unfold takes {unfold_time:.1f}× our time and "
+            "{unfold_memory:.1f}× our memory; ours takes {ours_time:.1f}× the time of "
+            "DepthwiseConv2D"),
+        "out_devices": (
+            "{mechanism} on {devices}: the loss differs by {loss}, the gradients by at most "
+            "{gradients} (largest gradient {gradient_max:.3f}); a step takes {one:.1f} ms on one "
+            "device, {many:.1f} ms on {n}"),
+        "out_patches_kernel": (
+            "K = {k}: patches {patches}× the input, kernel {kernel:.2f}× the input"),
+        "out_time_growth": "{implementation}: time ×{time:.1f} for ×{positions:.1f} positions",
+        "out_estimated_counted": (
+            "{implementation}: estimated {estimated:.1f} MiB, counted {counted:.1f} MiB"),
+        "out_unfold_ratio": "unfold / ours: estimated {estimated:.1f}×, counted {counted:.1f}×",
+        "log_epoch": "epoch {counter}  {metrics}  {seconds:.1f}s",
+        "log_metric_loss": "loss",
+        "log_metric_accuracy": "accuracy",
+        "log_metric_val_loss": "val_loss",
+        "log_metric_val_accuracy": "val_accuracy",
+        "log_from_cache": "{name}: loaded from the training cache; the original run's log:",
+        "log_data_parallel": (
+            "data-parallel on {where}: global batch {batch}, learning rate {rate:g}"),
+        "log_left_out": (
+            "left out the last {train} training and {test} test image(s): every batch must "
+            "split evenly between the devices"),
     },
     "zh-tw": {
         "image": "輸入影像",
@@ -395,15 +532,168 @@ TEXT = {
         "diagram_attention_head": (
             "圖中只畫注意力頭 {h}：它的查詢與鍵有 {d} 個通道，它的權重由它自己那一段值通道共用"
             "（{c} 除以注意力頭數）。\n每個注意力頭各自算出自己的權重，並行計算。"),
+        # --- printed by the chapters' cells (and the training log, involution_book.training) ---
+        "out_run_header": "--- {name}",
+        "out_versions": "involution {involution}、Keras {keras}，後端：{backend}",
+        "out_input_output": "輸入 {input} → 輸出 {output}",
+        "out_k_output_weights": (
+            "K = {k}：輸出 {shape}，{weights:,} 個權重"
+            "（span：{span:,} 個；成本公式：{formula:,} 個）"),
+        "out_value_error": "錯誤（ValueError）：{error}",
+        "out_groups_output": "groups = {groups}：輸出 {shape}",
+        "out_dataset_samples": (
+            "{train:,} 張訓練影像、{test:,} 張測試影像（{profile} 設定檔）；樣本：{shape}"),
+        "out_kernel_weights_maps": "卷積核 {kernel} → {weights:,} 個權重；特徵圖 {maps}",
+        "out_largest_difference": "最大差異：{difference}",
+        "out_measured_fields": "經過 {depths} 層後量測到的感受野：邊長 {fields} 像素",
+        "out_receptive_fields": "逐層的感受野：邊長 {fields} 像素",
+        "out_columns": "第 {first}–{last} 欄：{values}",
+        "out_depthwise_cost": (
+            "成本公式：{weights:,} 個權重、{multiply_adds:,} 次乘加；Keras 算出 {keras:,} 個權重"),
+        "out_features_kernel": "特徵 {features} → 核 {kernel}",
+        "out_patches": "鄰域 {shape}",
+        "out_output_difference": "輸出 {shape}；與 involution.Involution 的最大差異：{difference}",
+        "out_difference_scale": "最大差異：{difference}（輸出最大約為 {scale:.2f}）",
+        "out_kernel_span_weights": "核 {shape}；span 卷積的權重：{weights:,} 個",
+        "out_patches_difference": "鄰域 {shape}；最大差異：{difference}",
+        "out_weight_shares": "K = {k}：分別是卷積權重數的 {shares}；極限是 {limit:.2%}",
+        "out_kernel_sums_range": "核的總和從 {low:.4f} 到 {high:.4f}；最小的權重是 {smallest:.3f}",
+        "out_data_epochs": "訓練 {train}、測試 {test}；{n} 個訓練週期，{profile} 設定檔",
+        "out_bottleneck": "r = {ratio}：瓶頸有 {n} 個通道，共 {weights:,} 個權重",
+        "out_train_test_distance": (
+            "{network}：訓練 {train:.1%}，測試 {test:.1%}，相差 {points:+.1f} 個百分點"),
+        "out_layer_kernels": "第 {i} 層：核 {shape}",
+        "out_brightness_correlation": "亮度與第 1 層核總和的相關係數：{correlation:+.2f}",
+        "out_difference_from_centre": "與中心位置的核相比，最大差異：{difference}",
+        "out_uniform_maps": "逐層的均勻熱度圖數：{counts}，每層各 {n} 張影像",
+        "out_fixed_kernel_shares": "逐層使用固定核的位置比例：{shares}",
+        "out_query": "查詢：{query}",
+        "out_keys_per_tap": "鍵，每個取樣點一對：",
+        "out_scores": "分數：",
+        "out_weights": "權重：",
+        "out_sum_output": "總和：{sum:.2f}；輸出：{output}",
+        "out_head_with_r": "注意力頭 {h}，加上 r：",
+        "out_output_pixel": "輸出像素：{output}",
+        "out_steps_by_hand": "在 ({i}, {j})，展開與 einsum 對照手算的步驟，最大差異：{difference}",
+        "out_layer_against_unfold": (
+            "在每個位置，LocalSelfAttention 對照展開與 einsum：輸出最大差異 {outputs}，"
+            "權重最大差異 {weights}"),
+        "out_corner_taps": "角落 (0, 0) 有權重的取樣點：{total} 個中的 {taps} 個",
+        "out_attention_sums": "注意力權重 {shape}，總和介於 {low:.4f} 與 {high:.4f} 之間",
+        "out_replayed_difference": "注意力與重播的內捲之間的最大差異：{difference}",
+        "out_channels_groups": "C = {channels} 個通道，K = {k}，{n} 個群組或注意力頭",
+        "out_global_local": (
+            "{size}×{size}：全域／局部注意力：時間 {time:.2f} 倍，記憶體 {memory:.2f} 倍"),
+        "out_plain_difference": "不用相對位置時的最大差異：{difference}",
+        "out_growth": (
+            "邊長從 {small} 變成 {large} 像素：局部注意力的乘加次數變為 {local:.2f} 倍，"
+            "全域注意力變為 {whole:.2f} 倍"),
+        "out_where_corner": "角落",
+        "out_where_edge": "邊緣",
+        "out_where_inside": "內部",
+        "out_self_weight": (
+            "{where}：自身權重 {weight:.2f}；平均分給 {taps} 個有效取樣點時為 {uniform:.2f}；"
+            "比值 {ratio:.2f}"),
+        "out_entropy": (
+            "第 {i} 層：平均熵 {entropy:.2f} nat（平均分給 {taps} 個取樣點時為 {uniform:.2f}）"),
+        "out_params_multiply_adds": (
+            "{model}：{parameters:,} 個參數，每張影像 {multiply_adds:,} 次乘加"),
+        "out_involution_layers": "內捲層：{names}",
+        "out_rednet_resnet": (
+            "RedNet − ResNet 的準確率：{margin:+.1f} 個百分點；參數量是 ResNet 的 {share:.0%}；"
+            "每個訓練週期的時間是 ResNet 的 {time:.1f} 倍"),
+        "out_rednet_conv": (
+            "RedNet − Keras 範例的 CNN：{margin:+.1f} 個百分點；同一個網路換隨機種子時，"
+            "準確率最多變動 {spread:.1f} 個百分點（{network}）"),
+        "out_seeded_involution": "第 4 章的內捲網路",
+        "out_seeded_sa_conv": "第 6 章的卷積網路",
+        "out_seeded_sa_involution": "第 6 章的內捲網路",
+        "out_seeded_sa_attention": "第 6 章的局部自注意力網路",
+        "out_width_ratios": (
+            "C = {channels:3}，內捲／{layer}：時間 {time:.2f}，乘加次數 {multiply_adds:.3f}，"
+            "權重數 {weights:.3f}，每次乘加的時間 {rate:.1f}"),
+        "out_k7_gain": "3×3 → 7×7：RedNet 風格多 {rednet:,} 個參數，ResNet 風格多 {resnet:,} 個",
+        "out_best_epoch": (
+            "{model}：最高測試準確率 {accuracy:.1%}，在第 {epoch} 個訓練週期（共 {epochs} 個）"),
+        "out_sweep_config": (
+            "{batch} 張 {size}×{size} 像素的影像；C = {channels}，K = {k}，G = {groups}，r = {r}"),
+        "out_per_position": (
+            "每個位置：{inputs} 個輸入值、{kernel} 個核的值；前向搬動的資料量是深度卷積的 "
+            "{ratio:.2f} 倍"),
+        "out_tensor_input": "輸入",
+        "out_tensor_kernel": "核",
+        "out_tensor_patches": "展開張量",
+        "out_tensor_size": "{name}：{mib:.1f} MiB",
+        "out_unfold_ours": (
+            "在 {size}×{size}：展開法花的時間是本書實作的 {unfold_time:.1f} 倍，記憶體是 "
+            "{unfold_memory:.1f} 倍；本書實作花的時間是 DepthwiseConv2D 的 {ours_time:.1f} 倍"),
+        "out_devices": (
+            "{mechanism}，裝置 {devices}：損失相差 {loss}，梯度最多相差 {gradients}"
+            "（最大的梯度 {gradient_max:.3f}）；每一步在一個裝置上 {one:.1f} 毫秒，"
+            "在 {n} 個裝置上 {many:.1f} 毫秒"),
+        "out_patches_kernel": "K = {k}：展開張量是輸入的 {patches} 倍，核是輸入的 {kernel:.2f} 倍",
+        "out_time_growth": (
+            "{implementation}：位置數變為 {positions:.1f} 倍，時間變為 {time:.1f} 倍"),
+        "out_estimated_counted": (
+            "{implementation}：估計 {estimated:.1f} MiB，計數 {counted:.1f} MiB"),
+        "out_unfold_ratio": "展開法／本書實作：估計 {estimated:.1f} 倍，計數 {counted:.1f} 倍",
+        "log_epoch": "訓練週期 {counter}  {metrics}  {seconds:.1f} 秒",
+        "log_metric_loss": "損失",
+        "log_metric_accuracy": "準確率",
+        "log_metric_val_loss": "測試損失",
+        "log_metric_val_accuracy": "測試準確率",
+        "log_from_cache": "{name}：從訓練快取載入；以下是當初訓練時的紀錄：",
+        "log_data_parallel": "在 {where} 上資料平行訓練：全域批次 {batch}，學習率 {rate:g}",
+        "log_left_out": (
+            "捨去最後 {train} 張訓練影像與 {test} 張測試影像：每個批次都必須平均分給各個裝置"),
     },
 }
 
 
 def text(language, key, **fields):
-    """The label ``key`` in ``language``, with ``{fields}`` filled in."""
+    """The label ``key`` in ``language``, with ``{fields}`` filled in.
+
+    A count agrees with its noun: where the field ``n`` is 1 and the language has a
+    ``key + "_one"`` entry ("1 group or head"), that entry is taken instead of ``key``
+    ("{n} groups or heads"). Chinese has one form for every count, hence no such entries.
+    """
     if language not in TEXT:
         raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
-    return TEXT[language][key].format(**fields)
+    labels = TEXT[language]
+    if fields.get("n") == 1 and f"{key}_one" in labels:
+        key = f"{key}_one"
+    return labels[key].format(**fields)
+
+
+# "3, 7, 11" in English; Chinese separates the items of a list with the enumeration comma.
+_SEPARATOR = {"en": ", ", "zh-tw": "、"}
+
+
+def listing(items, language):
+    """``items`` written one after the other as a list in running text: ``"3, 7, 11"`` in
+    English, ``"3、7、11"`` in Chinese (strings as they are, anything else through ``str``)."""
+    if language not in TEXT:
+        raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
+    return _SEPARATOR[language].join(str(item) for item in items)
+
+
+def _decimal(value, digits):
+    # Rounded first, and + 0.0 turns -0.0 into 0.0: a tiny negative value is written "0.00".
+    return f"{round(float(value), digits) + 0.0:.{digits}f}"
+
+
+def decimals(values, digits=2):
+    """Numbers as a person writes them, with ``digits`` decimals each, never in e-notation.
+
+    A vector is ``"(0.51, -0.30)"``; a matrix (a nested sequence or a 2-D array) is one
+    line per row, its columns aligned: the way a grid of weights is read on the page.
+    """
+    rows = values.tolist() if hasattr(values, "tolist") else list(values)
+    if not rows or not isinstance(rows[0], list | tuple):
+        return "(" + ", ".join(_decimal(v, digits) for v in rows) + ")"
+    written = [[_decimal(v, digits) for v in row] for row in rows]
+    width = max(len(w) for row in written for w in row)
+    return "\n".join("  ".join(w.rjust(width) for w in row) for row in written)
 
 
 # "2.4 × 10⁻⁷" in English; a Taiwanese text sets the times sign without spaces: "2.4×10⁻⁷".

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import keras
 
 from involution_book import distribution, settings
+from involution_book.text import text
 
 
 @dataclass
@@ -30,12 +31,44 @@ class TrainingRun:
     log: list
 
 
+def epoch_line(epoch, epochs, metrics, seconds, language="en"):
+    """The log's line for ``epoch`` (counted from 1) of ``epochs``, in ``language``.
+
+    ``metrics`` maps Keras's names ("loss", "val_accuracy") to the values after the epoch:
+    loss first, then the other metrics, training before validation (the test split), each
+    with four decimals; then the epoch's ``seconds``. English keeps Keras's names, so a
+    line reads ``epoch  3/20  loss 1.2345  accuracy 0.5678  val_loss ...  41.2s``.
+    """
+    order = sorted(
+        metrics, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss", k)
+    )
+    named = "  ".join(f"{_metric_name(k, language)} {metrics[k]:.4f}" for k in order)
+    counter = f"{epoch:>{len(str(epochs))}}/{epochs}"
+    return text(language, "log_epoch", counter=counter, metrics=named, seconds=seconds)
+
+
+def _metric_name(metric, language):
+    try:
+        return text(language, f"log_metric_{metric}")
+    except KeyError:  # a metric the book does not name: Keras's name
+        return metric
+
+
+def log_lines(record, epochs, language="en"):
+    """The epoch log of a stored run, written again from its history and epoch times in
+    ``language``: in English, the lines the run printed (and stored) as it trained."""
+    history = record["history"]
+    return [epoch_line(i + 1, epochs, {k: values[i] for k, values in history.items()},
+                       seconds, language)
+            for i, seconds in enumerate(record["seconds"])]
+
+
 class _EpochLog(keras.callbacks.Callback):
     """One plain line per epoch: readable in a terminal and in the built HTML."""
 
-    def __init__(self, epochs, print_fn):
+    def __init__(self, epochs, print_fn, language="en"):
         super().__init__()
-        self.epochs, self.print_fn = epochs, print_fn
+        self.epochs, self.print_fn, self.language = epochs, print_fn, language
         self.lines, self.seconds = [], []
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -44,15 +77,10 @@ class _EpochLog(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
         logs = logs or {}
-        # loss first, then the metrics; training before validation
-        order = sorted(
-            logs, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss", k)
-        )
-        metrics = "  ".join(f"{k} {logs[k]:.4f}" for k in order)
-        counter = f"{epoch + 1:>{len(str(self.epochs))}}/{self.epochs}"
-        line = f"epoch {counter}  {metrics}  {self.seconds[-1]:.1f}s"
-        self.lines.append(line)
-        self.print_fn(line)
+        # the stored log is English; the printed one is in the page's language
+        self.lines.append(epoch_line(epoch + 1, self.epochs, logs, self.seconds[-1]))
+        self.print_fn(epoch_line(epoch + 1, self.epochs, logs, self.seconds[-1],
+                                 self.language))
 
 
 def _unnamed(config):
@@ -133,6 +161,7 @@ def train(
     cache_dir=None,
     print_fn=print,
     devices=1,
+    language="en",
 ):
     """Build ``build_model()``, fit it on ``dataset`` and return a :class:`TrainingRun`.
 
@@ -150,21 +179,26 @@ def train(
     (see :class:`involution_book.distribution.Replicas`): ``batch_size`` and
     ``learning_rate`` are then per device, and the global batch and the
     learning rate are both ``devices`` times larger.
+
+    What goes to ``print_fn`` is written in ``language`` ("en" or "zh-tw"), the language of
+    the page that shows it: the log of every epoch, or, for a run loaded from the cache, its
+    original log written again from the stored history (:func:`log_lines`). The log kept
+    with the run (:attr:`TrainingRun.log`) is English whatever ``language`` is.
     """
     replicas = distribution.Replicas(devices)
     if replicas.count > 1:
         batch_size, learning_rate = replicas.scale(batch_size, learning_rate)
-        print_fn(f"data-parallel on {replicas.describe()}: global batch {batch_size}, "
-                 f"learning rate {learning_rate:g}")
+        print_fn(text(language, "log_data_parallel", where=replicas.describe(),
+                      batch=batch_size, rate=learning_rate))
     with replicas.scope():
         return _fit_or_load(
             replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
-            schedule, warmup_epochs, cache, cache_dir, print_fn,
+            schedule, warmup_epochs, cache, cache_dir, print_fn, language,
         )
 
 
 def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learning_rate,
-                 schedule, warmup_epochs, cache, cache_dir, print_fn):
+                 schedule, warmup_epochs, cache, cache_dir, print_fn, language):
     keras.utils.set_random_seed(seed)
     model = replicas.prepare(build_model())
     x_train, y_train = replicas.even(dataset.x_train, dataset.y_train)
@@ -187,17 +221,16 @@ def _fit_or_load(replicas, build_model, dataset, epochs, seed, batch_size, learn
         record = json.loads((entry / "run.json").read_text())
         model.optimizer.build(model.trainable_variables)  # so its state loads too
         model.load_weights(entry / "model.weights.h5")
-        print_fn(f"{model.name}: loaded from the training cache; the original run's log:")
-        for line in record["log"]:
+        print_fn(text(language, "log_from_cache", name=model.name))
+        for line in log_lines(record, epochs, language):
             print_fn(line)
         return _run(model, record, from_cache=True)
 
-    log = _EpochLog(epochs, print_fn)
+    log = _EpochLog(epochs, print_fn, language)
     validation = replicas.even(dataset.x_test, dataset.y_test)
     if len(x_train) + len(validation[0]) < len(dataset.x_train) + len(dataset.x_test):
-        print_fn(f"left out the last {len(dataset.x_train) - len(x_train)} training and "
-                 f"{len(dataset.x_test) - len(validation[0])} test image(s): every batch "
-                 "must split evenly between the devices")
+        print_fn(text(language, "log_left_out", train=len(dataset.x_train) - len(x_train),
+                      test=len(dataset.x_test) - len(validation[0])))
     with _quiet_tensorflow_warnings():
         history = model.fit(
             x_train,

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from involution_book.text import LANGUAGES, MINUS, scientific
+from involution_book.text import LANGUAGES, MINUS, TEXT, decimals, listing, scientific, text
 
 
 @pytest.mark.parametrize(("value", "digits", "english", "chinese"), [
@@ -95,3 +95,46 @@ def test_unknown_languages_and_bad_digits_are_refused():
     for digits in (-1, 1.5, True):
         with pytest.raises(ValueError, match="digits"):
             scientific(1e-7, "en", digits=digits)
+
+
+def test_both_languages_have_every_label_and_english_its_singulars():
+    """A "_one" entry is English's singular of the entry it extends; Chinese needs none."""
+    singulars = {key for key in TEXT["en"] if key.endswith("_one")}
+    assert all(key.removesuffix("_one") in TEXT["en"] for key in singulars)
+    assert set(TEXT["zh-tw"]) == set(TEXT["en"]) - singulars
+
+
+def test_a_count_agrees_with_its_noun():
+    fields = dict(channels=8, k=3)
+    assert text("en", "out_channels_groups", n=1, **fields) == (
+        "C = 8 channels, K = 3, 1 group or head")
+    assert text("en", "out_channels_groups", n=2, **fields) == (
+        "C = 8 channels, K = 3, 2 groups or heads")
+    assert text("zh-tw", "out_channels_groups", n=1, **fields) == (
+        "C = 8 個通道，K = 3，1 個群組或注意力頭")
+    assert text("en", "out_bottleneck", ratio=2, n=1, weights=1234) == (
+        "r = 2: a bottleneck of 1 channel, 1,234 weights")
+    assert text("en", "agree_every", n=1) == "on every one of the 1 random seeds"  # no singular
+
+
+def test_printed_sentences_in_both_languages():
+    difference = scientific(2.4e-7, "zh-tw")
+    assert text("zh-tw", "out_largest_difference", difference=difference) == "最大差異：2.4×10⁻⁷"
+    assert text("en", "out_largest_difference", difference=scientific(2.4e-7, "en")) == (
+        "largest difference: 2.4 × 10⁻⁷")
+    assert text("en", "out_largest_difference", difference=scientific(0.0, "en")) == (
+        "largest difference: 0")
+    assert text("zh-tw", "log_from_cache", name="conv_classifier") == (
+        "conv_classifier：從訓練快取載入；以下是當初訓練時的紀錄：")
+
+
+def test_lists_and_grids_read_as_written():
+    assert listing([3, 7, 11], "en") == "3, 7, 11"
+    assert listing([3, 7, 11], "zh-tw") == "3、7、11"
+    assert listing(["12%", "3%"], "zh-tw") == "12%、3%"
+    with pytest.raises(ValueError, match="Unknown language"):
+        listing([1], "fr")
+    assert decimals(np.array([0.512, -0.3])) == "(0.51, -0.30)"
+    assert decimals([-0.001, 2.0], digits=1) == "(0.0, 2.0)"  # never "-0.0"
+    assert decimals(np.array([[0.1, -0.5], [12.0, 1e-9]])) == " 0.10  -0.50\n12.00   0.00"
+    assert "e" not in decimals(np.array([1e-9, 1e9]))

@@ -45,6 +45,43 @@ def test_second_run_loads_weights_and_history_from_the_cache(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+def test_a_cached_run_prints_its_log_in_the_pages_language(tmp_path):
+    """The Chinese page shows the log in Chinese, written again from the stored history; the
+    log kept with the run stays English."""
+    first = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path,
+                           print_fn=lambda _: None, language="zh-tw")
+    lines = []
+    second = training.train(tiny_model, tiny_dataset(), 2, cache_dir=tmp_path,
+                            print_fn=lines.append, language="zh-tw")
+    assert lines[0] == "tiny：從訓練快取載入；以下是當初訓練時的紀錄："
+    assert lines[1].startswith("訓練週期 1/2  損失 ") and "測試準確率" in lines[2]
+    assert lines[1:] == training.log_lines({"history": first.history,
+                                            "seconds": [float(line.split()[-1].removesuffix("s"))
+                                                        for line in first.log]}, 2, "zh-tw")
+    assert second.log == first.log and first.log[0].startswith("epoch 1/2  loss ")
+
+
+def test_epoch_lines_in_english_and_in_chinese():
+    metrics = {"val_accuracy": 0.25, "accuracy": 0.5, "loss": 1.23456, "val_loss": 2.0}
+    assert training.epoch_line(3, 20, metrics, 41.23) == (
+        "epoch  3/20  loss 1.2346  accuracy 0.5000  val_loss 2.0000  val_accuracy 0.2500  41.2s")
+    assert training.epoch_line(3, 20, metrics, 41.23, "zh-tw") == (
+        "訓練週期  3/20  損失 1.2346  準確率 0.5000  測試損失 2.0000  測試準確率 0.2500  41.2 秒")
+    assert training.epoch_line(1, 1, {"loss": 1.0, "auc": 0.5}, 2.0, "zh-tw") == (
+        "訓練週期 1/1  損失 1.0000  auc 0.5000  2.0 秒")  # a metric the book does not name
+
+
+def test_a_stored_log_is_written_again_from_the_history():
+    record = {"history": {"loss": [2.0, 1.5], "accuracy": [0.1, 0.2],
+                          "val_loss": [2.1, 1.6], "val_accuracy": [0.15, 0.25]},
+              "seconds": [3.04, 2.96]}
+    assert training.log_lines(record, 2) == [
+        "epoch 1/2  loss 2.0000  accuracy 0.1000  val_loss 2.1000  val_accuracy 0.1500  3.0s",
+        "epoch 2/2  loss 1.5000  accuracy 0.2000  val_loss 1.6000  val_accuracy 0.2500  3.0s"]
+    assert training.log_lines(record, 2, "zh-tw")[1] == (
+        "訓練週期 2/2  損失 1.5000  準確率 0.2000  測試損失 1.6000  測試準確率 0.2500  3.0 秒")
+
+
 @pytest.mark.parametrize(
     "change",
     [
