@@ -9,6 +9,8 @@ BOOK_FLAGS := -W -n --keep-going
 PDF_FLAGS := -n --keep-going
 SMOKE_OUT := _build/smoke
 EDITIONS := en zh-tw
+# Each edition's HTML build, as involution_book.site takes it: en=_build/en/_build/html ...
+SITE_BUILDS := $(foreach e,$(EDITIONS),$(e)=_build/$(e)/_build/html)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -65,7 +67,7 @@ book: install
 	    INVOLUTION_BUILD_RECORD=$$record $(BIN)/jupyter-book build book/$$e --path-output _build/$$e $(BOOK_FLAGS) || exit $$?; \
 	  done; \
 	fi
-	$(BIN)/python -m involution_book.site _build/site $(foreach e,$(EDITIONS),$(e)=_build/$(e)/_build/html)
+	$(BIN)/python -m involution_book.site _build/site $(SITE_BUILDS)
 
 ## The same build on a tiny slice of CIFAR-10 for 1 epoch, executing every page afresh,
 ## in its own folders and caches, so nothing it leaves can serve a full build.
@@ -85,7 +87,7 @@ pdf: book
 	for e in $(EDITIONS); do \
 	  $(BIN)/jupyter-book build book/$$e --builder pdflatex --path-output _build/$$e $(PDF_FLAGS) || exit $$?; \
 	done
-	$(BIN)/python -m involution_book.site _build/site $(foreach e,$(EDITIONS),$(e)=_build/$(e)/_build/html) \
+	$(BIN)/python -m involution_book.site _build/site $(SITE_BUILDS) \
 	  $(foreach e,$(EDITIONS),--pdf $(e)=_build/$(e)/_build/latex/involution-book-$(e).pdf)
 
 ## The PDFs of the smoke build (after make book-smoke), which tests/site/test_pdf.py reads.

@@ -650,6 +650,13 @@ TEXT = {
 }
 
 
+def _known(language):
+    """``language``, if the book has its words; else an error that names the choices."""
+    if language not in TEXT:
+        raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
+    return language
+
+
 def text(language, key, **fields):
     """The label ``key`` in ``language``, with ``{fields}`` filled in.
 
@@ -657,9 +664,7 @@ def text(language, key, **fields):
     ``key + "_one"`` entry ("1 group or head"), that entry is taken instead of ``key``
     ("{n} groups or heads"). Chinese has one form for every count, hence no such entries.
     """
-    if language not in TEXT:
-        raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
-    labels = TEXT[language]
+    labels = TEXT[_known(language)]
     if fields.get("n") == 1 and f"{key}_one" in labels:
         key = f"{key}_one"
     return labels[key].format(**fields)
@@ -672,8 +677,7 @@ _SEPARATOR = {"en": ", ", "zh-tw": "、"}
 def listing(items, language):
     """``items`` written one after the other as a list in running text: ``"3, 7, 11"`` in
     English, ``"3、7、11"`` in Chinese (strings as they are, anything else through ``str``)."""
-    if language not in TEXT:
-        raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
+    _known(language)
     return _SEPARATOR[language].join(str(item) for item in items)
 
 
@@ -711,8 +715,7 @@ def scientific(value, language, digits=1):
     or more (``"0.024"``, ``"5.7"``, ``"123"``). Rounding carries into the exponent
     (9.96e-8 is ``"1.0 × 10⁻⁷"``), and a negative value starts with the minus sign ``−``.
     """
-    if language not in TEXT:
-        raise ValueError(f"Unknown language {language!r}; choose one of {list(LANGUAGES)}.")
+    _known(language)
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
         raise ValueError(f"digits must be a whole number of decimals, 0 or more; got {digits!r}.")
     value = float(value)

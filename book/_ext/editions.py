@@ -83,8 +83,8 @@ def add_counterpart(app, pagename, templatename, context, doctree):
         )
 
 
-def add_catalogues(app, config):
-    """The switcher's template and the edition's translations for the themes' domains."""
+def set_up_edition(app, config):
+    """The edition's templates, static files and translations for the themes' domains."""
     other_edition(config.book_edition)  # a clear error for a misspelt edition
     # First, so that its copies of the book theme's components come before the theme's own.
     config.templates_path.insert(0, str(HERE.parent / "_templates"))
@@ -137,7 +137,7 @@ def setup(app):
     app.add_config_value("book_edition", "en", "html", types=[str])
     app.add_config_value("book_edition_alone", False, "html", types=[bool])
     # Before sphinx-exercise reads its "Exercise" translation for its numbers (config-inited, 500).
-    app.connect("config-inited", add_catalogues, priority=400)
+    app.connect("config-inited", set_up_edition, priority=400)
     app.connect("html-page-context", add_counterpart)
     app.add_post_transform(FullWidthExerciseTitles)
     app.add_js_file("search-summary.js")

@@ -19,6 +19,17 @@ def source(cell):
     return "".join(cell["source"])
 
 
+# An IPython line magic or cell magic (%pip, %%time) or a shell line (!apt-get), indented or not.
+MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?P<line>(?:%{1,2}[A-Za-z]|![^=]).*)$")
+
+
+def as_python(code):
+    """A code cell as Python that parses: each magic or shell line becomes a string of its
+    text, at its indent (so it still compares as written, comments after it included)."""
+    return "\n".join(f"{m['indent']}{m['line']!r}" if (m := MAGIC.match(line)) else line
+                     for line in code.split("\n"))
+
+
 def toc_chapters(edition):
     """The chapter names of ``edition`` in the order its ``_toc.yml`` numbers them (1 = the
     preface): the chapters of its numbered part."""
@@ -53,6 +64,11 @@ def prose(text):
         lines.append(line)
     text = _MATH.sub(" ", "\n".join(lines))
     return _CODE.sub(" ", _ROLE.sub(" ", text))
+
+
+def markdown(edition, chapter):
+    """Every Markdown cell of ``chapter`` in ``edition``, as one text."""
+    return "\n".join(source(c) for c in cells(edition, chapter, "markdown"))
 
 
 def markdown_prose(edition, chapter):

@@ -8,13 +8,11 @@ import tokenize
 
 import pytest
 import yaml
-from notebooks import CHAPTERS, EDITIONS, ROOT, cells, source
+from notebooks import CHAPTERS, EDITIONS, ROOT, as_python, cells, source
 
 LANGUAGE_CELL = re.compile(r'^LANGUAGE = "(?P<lang>[a-z-]+)"  # .*$')
 CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 CHINESE = re.compile(f"[{CJK}]")
-# An IPython line magic or cell magic (%pip, %%time) or a shell line (!apt-get), indented or not.
-MAGIC = re.compile(r"^(?P<indent>[ \t]*)(?P<line>(?:%{1,2}[A-Za-z]|![^=]).*)$")
 # Tokens that carry no code: comments, the line breaks of blank or comment-only lines, the ends.
 NO_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 # Tokens whose text is whitespace: where statements and blocks end and begin counts, not how.
@@ -23,9 +21,7 @@ LAYOUT = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 
 def _tokens(code):
     """The tokens of a code cell; each magic or shell line becomes one string, its text as is."""
-    lines = [f"{m['indent']}{m['line']!r}" if (m := MAGIC.match(line)) else line
-             for line in code.split("\n")]
-    return list(tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline))
+    return list(tokenize.generate_tokens(io.StringIO(as_python(code)).readline))
 
 
 def code_tokens(code):

@@ -1,13 +1,10 @@
 """Every chapter ends with a summary and exercises, the same in both editions, each solved."""
 
-import json
 import re
-from pathlib import Path
 
 import pytest
+from notebooks import CHAPTERS, markdown
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = sorted(p.name for p in (ROOT / "book" / "en").glob("*.ipynb"))
 HEADINGS = {"en": ["Summary", "Exercises"], "zh-tw": ["重點整理", "練習"]}
 SHORT = {"en": "en", "zh-tw": "zh"}
 KINDS = {  # the exercise subtitles, one per kind, in both languages
@@ -22,12 +19,6 @@ EXERCISE = re.compile(
     r"^:::\{exercise\} (?P<n>\d+) · (?P<kind>.+)\n:label: (?P<label>\S+)\n:nonumber:$", re.M
 )
 SOLUTION = re.compile(r"^:::\{solution(?:-start)?\} (?P<label>\S+)\n:class: dropdown$", re.M)
-
-
-def markdown(edition, chapter):
-    notebook = json.loads((ROOT / "book" / edition / chapter).read_text(encoding="utf-8"))
-    markdown = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
-    return "\n".join("".join(c["source"]) for c in markdown)
 
 
 @pytest.mark.parametrize("edition", HEADINGS)

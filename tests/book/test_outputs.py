@@ -12,7 +12,7 @@ import re
 import string
 
 import pytest
-from notebooks import CHAPTERS, EDITIONS, cells, source
+from notebooks import CHAPTERS, EDITIONS, as_python, cells, source
 
 from involution_book.text import TEXT
 
@@ -22,10 +22,8 @@ FOLDED = "hide-output"
 
 
 def _tree(code):
-    """The syntax tree of a code cell, each magic or shell line read as ``pass``."""
-    return ast.parse("\n".join(
-        line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
-        else line for line in code.splitlines()))
+    """The syntax tree of a code cell, each magic or shell line read as a string."""
+    return ast.parse(as_python(code))
 
 
 def _is_call(node, name):

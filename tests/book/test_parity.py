@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 import pytest
-from notebooks import CHAPTERS, cells, source
+from notebooks import CHAPTERS, markdown
 
 GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)|```\{glue(?::\w+)?\}\s+(\S+)")
 NUMREF = re.compile(r"\{numref\}`(?:[^`<]*<)?([^`>]+)>?`")
@@ -13,10 +13,6 @@ HEADING = re.compile(r"^(#{1,4}) ", re.M)
 EDITION_LABEL = re.compile(r"-(en|zh)-")
 # A glued value whose name says it is a difference between accuracies.
 DIFFERENCE = re.compile(r"\{glue:text\}`(\w*(?:gap|margin|spread|gain|diff)\w*):([^`]*)`")
-
-
-def markdown(edition, chapter):
-    return "\n".join(source(c) for c in cells(edition, chapter, "markdown"))
 
 
 def glued(text):
