@@ -7,9 +7,11 @@ key of a sentence in ``text``; the notebooks narrate what they return.
 import math
 from dataclasses import dataclass, fields
 
+import keras
 import numpy as np
 
-from involution import costs
+from involution import costs, models
+from involution.layers import Involution
 from involution_book import benchmark
 from involution_book.implementations import Config
 
@@ -116,6 +118,31 @@ def fixed_kernel_mask(kernel, bias, tolerance=FIXED_TOLERANCE):
 def fixed_kernel_share(kernel, bias, tolerance=FIXED_TOLERANCE):
     """The share of positions whose kernel is the span's bias alone (:func:`fixed_kernel_mask`)."""
     return float(fixed_kernel_mask(kernel, bias, tolerance).mean())
+
+
+def negative_share(kernel):
+    """The share of generated kernel weights below zero: weights a softmax could not give."""
+    return float((np.asarray(kernel) < 0).mean())
+
+
+@dataclass(frozen=True)
+class KernelCounts:
+    """One involution layer's kernels on some images: the share of positions with the fixed
+    kernel (:func:`fixed_kernel_share`) and the share of negative weights."""
+
+    fixed: float
+    negative: float
+
+
+def kernel_counts(model, images):
+    """:class:`KernelCounts` for each involution layer of ``model`` on ``images``, in the order
+    the layers run: what chapter 5 counts, for any trained network (each seed's, say)."""
+    layers = [layer for layer in model.layers if isinstance(layer, Involution)]
+    kernels = models.kernel_model(model)(images)
+    return [KernelCounts(fixed_kernel_share(keras.ops.convert_to_numpy(kernel),
+                                            keras.ops.convert_to_numpy(layer.span.bias)),
+                         negative_share(keras.ops.convert_to_numpy(kernel)))
+            for layer, kernel in zip(layers, kernels)]
 
 
 def sum_signs(sums):

@@ -25,12 +25,13 @@ MARKS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")  # positions or groups; non
 REDNET, BLOCK = networks.REDNET, networks.defaults(models.bottleneck_block)
 
 
-def _canvas(width, height):
-    """A blank figure ``width`` x ``height`` inches, one data unit per inch."""
+def _canvas(width, height, bottom=0):
+    """A blank figure ``width`` x ``height`` inches, one data unit per inch, its lower edge at
+    ``y = bottom``."""
     fig = plt.figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
+    ax.set_ylim(bottom, bottom + height)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig, ax
@@ -152,7 +153,8 @@ def involution_operator(language, kernel_size=3, channels=4, groups=2):
     kernels = [_kernel(k, seed=g)[0] for g in range(groups)]
     lefts = [4.2 + c * (side + 0.35) + c // per_group * 0.45 for c in range(channels)]
     right = lefts[-1] + side
-    fig, ax = _canvas(right + 0.8 + size * grid_cell, 8.3)
+    # the lowest label, under the output image, ends about 0.7 above y = 0
+    fig, ax = _canvas(right + 0.8 + size * grid_cell, 7.75, bottom=0.55)
 
     x_top = 5.8
     pixel_x, pixel_y = _image(ax, 0.2, x_top, size, grid_cell, pixel, window=k)

@@ -60,7 +60,7 @@ def involution_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
     return keras.Model(inputs, _head(x, num_classes), name="involution_classifier")
 
 
-SPATIAL_LAYERS = ("conv", "involution", "attention")
+SPATIAL_LAYERS = ("conv", "depthwise", "involution", "attention")
 
 
 def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channels=16,
@@ -69,12 +69,15 @@ def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channe
 
     A 2x2 patch embedding (a strided convolution, as attention models start),
     then one stage per width: a 1x1 convolution mixes the channels and the
-    spatial layer (``"conv"``, ``"involution"`` or ``"attention"``, with one
-    group or head per ``group_channels`` channels) looks at the K x K
-    neighbourhood, each followed by BatchNormalization and ReLU; 2x2 max-pooling
+    spatial layer (``"conv"``, ``"depthwise"``, ``"involution"`` or
+    ``"attention"``, with one group or head per ``group_channels`` channels)
+    looks at the K x K neighbourhood, each followed by BatchNormalization and ReLU; 2x2 max-pooling
     between stages, global average pooling and a dense layer at the end.
 
-    These networks train for a few epochs, a few hundred steps: every batch
+    ``"depthwise"`` is the static control: one fixed K x K kernel per channel,
+    where involution generates one per position and group from the features.
+
+    These networks train for a few epochs, a few thousand steps: every batch
     normalization (the involution's own too) averages its statistics with
     ``norm_momentum`` 0.9, over about ten steps, where Keras's 0.99 would still
     remember the first, untrained steps at test time and make the test accuracy
@@ -96,6 +99,10 @@ def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channe
         if spatial == "conv":
             x = keras.layers.Conv2D(
                 width, kernel_size, padding="same", use_bias=False, name=name
+            )(x)
+        elif spatial == "depthwise":
+            x = keras.layers.DepthwiseConv2D(
+                kernel_size, padding="same", use_bias=False, name=name
             )(x)
         elif spatial == "involution":
             x = Involution(kernel_size, groups=groups, norm_momentum=norm_momentum,

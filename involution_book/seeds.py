@@ -3,12 +3,15 @@
 One training run is one draw: the initial weights and the order of the batches
 come from the seed, and a small network's test accuracy moves by points from
 one seed to the next. The book trains the networks it compares with several
-seeds, shows the mean and the range, and words a comparison by how many seeds
-it holds on (:func:`wins`, :func:`wins_of_one_run`), never by one run.
+seeds, shows the mean and the range, and words a comparison by what holds on
+every run (:func:`standing`, :func:`pair_verdict`; :func:`wins_of_one_run` for a
+network trained once), never by one run or by runs paired by seed number.
 """
 
 import statistics
 from dataclasses import dataclass
+
+from involution_book.text import text
 
 
 @dataclass(frozen=True)
@@ -68,20 +71,6 @@ class SeedRuns:
         return f"{self.mean:.{digits}%} ({self.low:.{digits}%}–{self.high:.{digits}%})"
 
 
-def wins(better, worse):
-    """On how many of the seeds both were trained with ``better`` has the higher test
-    accuracy, and how many seeds they share: ``(wins, seeds)``."""
-    worse_by_seed = dict(zip(worse.seeds, worse.accuracies))
-    shared = [(seed, accuracy) for seed, accuracy in zip(better.seeds, better.accuracies)
-              if seed in worse_by_seed]
-    if not shared:
-        raise ValueError(
-            f"The two results share no seed ({better.seeds} and {worse.seeds}); "
-            "compare runs trained with the same seeds."
-        )
-    return sum(accuracy > worse_by_seed[seed] for seed, accuracy in shared), len(shared)
-
-
 def wins_of_one_run(accuracy, result):
     """On how many of ``result``'s seeds a network trained once, with test ``accuracy``, is the
     higher, and how many seeds ``result`` holds: ``(wins, seeds)``.
@@ -98,7 +87,37 @@ def agreement_word(won, seeds):
     return "every" if won == seeds else "none" if won == 0 else "some"
 
 
-def agreement(better, worse):
-    """``"every"`` if ``better`` wins on every shared seed, ``"none"`` if on none, else
-    ``"some"``: the word a sentence comparing the two may use."""
-    return agreement_word(*wins(better, worse))
+def standing(a, b):
+    """``"above"`` if every run of ``a`` ends above every run of ``b``, ``"below"`` if every
+    run of ``b`` ends above every run of ``a``, else ``"overlap"``.
+
+    The two sets of runs are compared as samples, never paired by seed: seed 1 of one
+    network and seed 1 of another share a number, not a draw.
+    """
+    if a.low > b.high:
+        return "above"
+    return "below" if b.low > a.high else "overlap"
+
+
+def pair_verdict(results, one, other, language):
+    """The sentence ``text`` has for how the runs of ``results[one]`` and ``results[other]``
+    lie (:func:`standing`), the networks named by their ``layer_*`` words.
+
+    ``results``: name → :class:`SeedRuns`, such as ``"involution"`` → chapter 6's runs.
+    """
+    a, b = results[one], results[other]
+
+    def name(key):
+        return text(language, f"layer_{key}")
+
+    verdict = standing(a, b)
+    if verdict == "overlap":
+        return text(language, "pair_overlap", a=name(one), b=name(other), a_range=_range(a),
+                    b_range=_range(b), n=len(a.runs))
+    better, worse = (one, other) if verdict == "above" else (other, one)
+    return text(language, "pair_apart", better=name(better), worse=name(worse),
+                better_low=f"{results[better].low:.1%}", worse_high=f"{results[worse].high:.1%}")
+
+
+def _range(result):
+    return f"{result.low:.1%}–{result.high:.1%}"

@@ -46,6 +46,36 @@ TEXT = {
         "not_recorded": "not recorded (only `make book` times a build)",
         "layer_involution": "involution",
         "layer_attention": "local self-attention",
+        "layer_depthwise": "depthwise convolution",
+        "pair_apart": (
+            "Every run of the {better} network ends above every run of the {worse} network: the "
+            "lowest of the one, {better_low}, is above the highest of the other, {worse_high}."),
+        "pair_overlap": (
+            "The runs of the {a} network ({a_range}) and of the {b} network ({b_range}) overlap: "
+            "on these {n} random seeds neither network is the better one."),
+        "sa_curves_levelling_off": (
+            "Over the last {epochs} epochs no network's mean test accuracy rose by more than half "
+            "a percentage point: every curve has levelled off, so stopping here cuts none of them "
+            "short in its climb."),
+        "sa_curves_still_rising": (
+            "Over the last {epochs} epochs at least one network's mean test accuracy still rose "
+            "by more than half a percentage point: that curve has not levelled off, and a longer "
+            "run could still move it, and with it an order between networks whose runs lie "
+            "close."),
+        "sa_answer_overlap": (
+            "Trained like this, then, local attention and involution cannot be told apart by "
+            "their accuracy: at the last epoch the shaded bands of their test curves overlap, "
+            "because their runs do."),
+        "sa_answer_above": (
+            "Trained like this, then, every run of the local-attention network ends above every "
+            "run of its involution twin. The two differ in how the kernel is generated and in "
+            "their number of parameters as well, and this comparison cannot say which of the two "
+            "makes the difference."),
+        "sa_answer_below": (
+            "Trained like this, then, every run of the involution network ends above every run of "
+            "its local-attention twin, with far fewer parameters: comparing a query with its "
+            "neighbours' keys did not make better kernels here than generating them from the "
+            "centre pixel alone."),
         "mean_range": "Test accuracy: mean (lowest–highest)",
         "seeds": "Random seeds",
         "agree_every": "on every one of the {n} random seeds",
@@ -59,6 +89,16 @@ TEXT = {
             "seeds, so one run of each cannot say which is better"),
         "model": "Model",
         "parameters": "Parameters",
+        "seed": "Random seed",
+        "fixed_by_layer": "Positions with the fixed kernel, layers 1 / 2 / 3",
+        "negative_by_layer": "Negative weights, layers 1 / 2 / 3",
+        "seeds_fixed_every": (
+            "Every random seed's network falls back on the fixed kernel somewhere, so the collapse "
+            "comes with this design, not with one unlucky run; how often it happens, and in which "
+            "layer, changes from one random seed to the next."),
+        "seeds_fixed_some": (
+            "Not every random seed's network falls back on the fixed kernel: how much of the "
+            "collapse a network shows depends on its run as much as on the design."),
         "test_accuracy": "Test accuracy",
         "seconds_per_epoch": "Seconds per epoch",
         "layer": "Layer",
@@ -103,6 +143,7 @@ TEXT = {
         "impl_local_attention": "Local self-attention",
         "impl_global_attention": "Global self-attention",
         "model_sa_conv": "Convolution",
+        "model_sa_depthwise": "Depthwise convolution",
         "model_sa_involution": "Involution",
         "model_sa_attention": "Local self-attention",
         "model_rednet": "RedNet-style",
@@ -301,6 +342,7 @@ TEXT = {
             "({network})"),
         "out_seeded_involution": "chapter 4's involution network",
         "out_seeded_sa_conv": "chapter 6's convolutional network",
+        "out_seeded_sa_depthwise": "chapter 6's depthwise-convolution network",
         "out_seeded_sa_involution": "chapter 6's involution network",
         "out_seeded_sa_attention": "chapter 6's local self-attention network",
         "out_width_ratios": (
@@ -378,6 +420,29 @@ TEXT = {
         "not_recorded": "未記錄（只有 `make book` 會為建置計時）",
         "layer_involution": "內捲",
         "layer_attention": "局部自注意力",
+        "layer_depthwise": "深度卷積",
+        "pair_apart": (
+            "{better}網路的每一次訓練，結果都高於{worse}網路的每一次：前者最低的 {better_low}，"
+            "仍高於後者最高的 {worse_high}。"),
+        "pair_overlap": (
+            "{a}網路（{a_range}）和{b}網路（{b_range}）的結果互相重疊：在這 {n} 個隨機種子上，"
+            "分不出哪一個比較好。"),
+        "sa_curves_levelling_off": (
+            "在最後 {epochs} 個訓練週期裡，沒有一個網路的平均測試準確率上升超過半個百分點："
+            "每條曲線都已趨平緩，停在這裡並沒有打斷任何一個網路的上升。"),
+        "sa_curves_still_rising": (
+            "在最後 {epochs} 個訓練週期裡，至少有一個網路的平均測試準確率仍上升超過半個百分點："
+            "這條曲線還沒有趨平，訓練得更久，它的結果仍可能改變，和它結果相近的網路之間的先後"
+            "也可能跟著改變。"),
+        "sa_answer_overlap": (
+            "所以在這樣的訓練下，局部注意力與內捲的準確率分不出高下：最後一個訓練週期時，兩者測試曲線的淺色帶"
+            "互相重疊，因為它們各次訓練的結果本來就重疊。"),
+        "sa_answer_above": (
+            "所以在這樣的訓練下，局部注意力網路的每一次訓練，結果都高於它的內捲對照網路的每一次。不過兩者的差別"
+            "除了核的產生方式，還有參數量，這個比較無法分辨是哪一項造成了差距。"),
+        "sa_answer_below": (
+            "所以在這樣的訓練下，內捲網路的每一次訓練，結果都高於它的局部注意力對照網路的每一次，參數量還少得多："
+            "在這裡，拿查詢和鄰居的鍵比較，並沒有比只由中心像素產生核得到更好的核。"),
         "mean_range": "測試準確率：平均（最低–最高）",
         "seeds": "隨機種子數",
         "agree_every": "在全部 {n} 個隨機種子上都成立",
@@ -391,6 +456,15 @@ TEXT = {
             "所以各訓練一次還分不出高下"),
         "model": "模型",
         "parameters": "參數量",
+        "seed": "隨機種子",
+        "fixed_by_layer": "使用固定核的位置，第 1 / 2 / 3 層",
+        "negative_by_layer": "負權重比例，第 1 / 2 / 3 層",
+        "seeds_fixed_every": (
+            "每個隨機種子訓練出的網路，都有某些位置退回固定核，所以這種崩塌來自這個設計本身，而不是某一次訓練運氣不好；"
+            "至於發生得多頻繁、發生在哪一層，則每個隨機種子各不相同。"),
+        "seeds_fixed_some": (
+            "並不是每個隨機種子訓練出的網路都會退回固定核：一個網路崩塌得多嚴重，取決於它那一次的訓練，"
+            "不只取決於設計。"),
         "test_accuracy": "測試準確率",
         "seconds_per_epoch": "每個訓練週期秒數",
         "layer": "層",
@@ -435,6 +509,7 @@ TEXT = {
         "impl_local_attention": "局部自注意力",
         "impl_global_attention": "全域自注意力",
         "model_sa_conv": "卷積",
+        "model_sa_depthwise": "深度卷積",
         "model_sa_involution": "內捲",
         "model_sa_attention": "局部自注意力",
         "model_rednet": "RedNet 風格",
@@ -607,6 +682,7 @@ TEXT = {
             "準確率最多變動 {spread:.1f} 個百分點（{network}）"),
         "out_seeded_involution": "第 4 章的內捲網路",
         "out_seeded_sa_conv": "第 6 章的卷積網路",
+        "out_seeded_sa_depthwise": "第 6 章的深度卷積網路",
         "out_seeded_sa_involution": "第 6 章的內捲網路",
         "out_seeded_sa_attention": "第 6 章的局部自注意力網路",
         "out_width_ratios": (

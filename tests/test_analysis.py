@@ -325,3 +325,22 @@ def test_kernel_sums_of_one_sign_are_named_so_and_a_zero_is_of_neither(sums, key
 def test_every_verdict_is_a_sentence_in_both_languages(key):
     for language in ("en", "zh-tw"):
         assert text(language, key, spread="1.0", channels=32, widest=32)
+
+
+def test_kernel_counts_count_each_involution_layer_in_order():
+    rng = np.random.default_rng(0)
+    inputs = keras.Input((8, 8, 4))
+    first, second = Involution(3, groups=2, name="first"), Involution(3, name="second")
+    model = keras.Model(inputs, second(keras.layers.ReLU()(first(inputs))))
+    # bottlenecks off: every position generates its span's bias, whose signs we choose
+    first_bias = rng.normal(size=18).astype("float32")
+    for layer, bias in ((first, first_bias), (second, np.abs(rng.normal(size=9)) + 0.1)):
+        layer.reduce.kernel.assign(np.zeros(layer.reduce.kernel.shape, dtype="float32"))
+        layer.span.bias.assign(bias.astype("float32"))
+    counts = analysis.kernel_counts(model, rng.normal(size=(2, 8, 8, 4)).astype("float32"))
+    assert counts == [analysis.KernelCounts(fixed=1.0, negative=float((first_bias < 0).mean())),
+                      analysis.KernelCounts(fixed=1.0, negative=0.0)]
+    assert 0 < counts[0].negative < 1
+    with pytest.raises(ValueError, match="has no Involution or LocalSelfAttention layer"):
+        analysis.kernel_counts(keras.Sequential([keras.Input((8, 8, 4)), keras.layers.ReLU()]),
+                               np.zeros((1, 8, 8, 4), "float32"))

@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from helpers import drawn_warnings  # noqa: E402
 from involution import Involution, models  # noqa: E402
@@ -85,6 +86,10 @@ def test_nothing_overlaps_or_leaves_the_figure(name, language):
         assert page.y0 <= box.y0 and box.y1 <= page.y1, what
     for (a, box_a), (b, box_b) in itertools.combinations(labels, 2):
         assert not box_a.padded(-1).overlaps(box_b.padded(-1)), (a, b)
+    # and the drawing fills its figure: no empty strip wider than 0.6 inch along an edge
+    drawn = Bbox.union([box for _, box in labels + shapes])
+    margins = [drawn.x0 - page.x0, page.x1 - drawn.x1, drawn.y0 - page.y0, page.y1 - drawn.y1]
+    assert max(margins) < 0.6 * fig.dpi, dict(zip(("left", "right", "bottom", "top"), margins))
 
 
 @pytest.mark.parametrize("kernel_size", [3, 5])

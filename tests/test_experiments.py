@@ -20,7 +20,8 @@ def test_every_experiment_builds_its_own_model():
     assert names == {
         "conv": "conv_classifier", "involution": "involution_classifier",
         "rednet": "rednet_classifier", "resnet": "resnet_classifier",
-        "sa_conv": "sa_conv", "sa_involution": "sa_involution", "sa_attention": "sa_attention",
+        "sa_conv": "sa_conv", "sa_depthwise": "sa_depthwise", "sa_involution": "sa_involution",
+        "sa_attention": "sa_attention",
     }
 
 

@@ -59,7 +59,9 @@ def test_spatial_classifiers_differ_only_in_the_spatial_layer(spatial):
                      "mix_2_bn", "spatial_2", "spatial_2_bn", "mix_3", "mix_3_bn", "spatial_3",
                      "spatial_3_bn", "logits"]
     assert model.output.shape == (None, 10)
-    expected = {"conv": 52_954, "involution": 6_845, "attention": 21_706}
+    # depthwise, by hand: patches 208, mixes 256 + 512 + 2,048, 3x3 kernels 9 * (16 + 32 + 64),
+    # batch norms 4 * 2 * (16 + 32 + 64), logits 650
+    expected = {"conv": 52_954, "depthwise": 5_578, "involution": 6_845, "attention": 21_706}
     assert model.count_params() == expected[spatial]
 
 
@@ -74,7 +76,7 @@ def test_kernel_model_returns_attention_weights_that_sum_to_one():
 
 
 def test_unknown_spatial_layer_is_named():
-    with pytest.raises(ValueError, match="'pool'.*'conv', 'involution', 'attention'"):
+    with pytest.raises(ValueError, match="'pool'.*'conv', 'depthwise', 'involution', 'attention'"):
         networks.spatial_classifier("pool")
 
 

@@ -1,10 +1,10 @@
-"""Results over seeds: mean and range, and comparisons worded by how many seeds they hold on."""
+"""Results over seeds: mean and range, and comparisons worded by what holds on every run."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from involution_book.seeds import SeedRuns, agreement, wins
+from involution_book.seeds import SeedRuns, pair_verdict, standing
 
 
 def runs(seeds, accuracies):
@@ -27,24 +27,34 @@ def test_one_seed_describes_itself_without_a_range():
     assert runs((42,), (0.5,)).describe() == "50.0%"
 
 
-def test_comparisons_count_the_seeds_they_hold_on():
-    high = runs((42, 1, 2), (0.60, 0.50, 0.70))
-    low = runs((42, 1, 2), (0.55, 0.52, 0.50))
-    assert wins(high, low) == (2, 3) and agreement(high, low) == "some"
-    assert wins(low, high) == (1, 3)
-    assert agreement(high, runs((42, 1, 2), (0.1, 0.1, 0.1))) == "every"
-    assert agreement(runs((42, 1, 2), (0.1, 0.1, 0.1)), high) == "none"
+def test_two_networks_are_apart_only_if_every_run_of_one_beats_every_run_of_the_other():
+    high = runs((42, 1, 2), (0.60, 0.56, 0.70))
+    assert standing(high, runs((42, 1, 2), (0.55, 0.52, 0.50))) == "above"
+    assert standing(runs((42, 1, 2), (0.55, 0.52, 0.50)), high) == "below"
+    # 2 of 3 seed-paired wins, and a higher mean, but the ranges touch: no order holds
+    assert standing(high, runs((42, 1, 2), (0.55, 0.57, 0.50))) == "overlap"
+    # seeds are not paired: the same numbers under other seed labels give the same verdict
+    assert standing(high, runs((7, 8, 9), (0.57, 0.55, 0.50))) == "overlap"
+    assert standing(high, runs((7,), (0.56,))) == "overlap"  # a tie is not a win
 
 
-def test_comparisons_pair_runs_by_seed_not_by_position():
-    a = runs((42, 1), (0.6, 0.4))
-    b = runs((1, 42), (0.5, 0.5))  # seed 1: 0.4 < 0.5; seed 42: 0.6 > 0.5
-    assert wins(a, b) == (1, 2)
-
-
-def test_results_without_a_shared_seed_cannot_be_compared():
-    with pytest.raises(ValueError, match=r"share no seed \(\(42,\) and \(7,\)\)"):
-        wins(runs((42,), (0.5,)), runs((7,), (0.4,)))
+def test_pair_verdicts_are_whole_sentences_in_each_language():
+    results = {"conv": runs((42, 1, 2), (0.60, 0.56, 0.70)),
+               "involution": runs((42, 1, 2), (0.40, 0.52, 0.50)),
+               "attention": runs((42, 1, 2), (0.45, 0.41, 0.53))}
+    assert pair_verdict(results, "involution", "conv", "en") == (
+        "Every run of the convolution network ends above every run of the involution network: "
+        "the lowest of the one, 56.0%, is above the highest of the other, 52.0%.")
+    assert pair_verdict(results, "involution", "attention", "en") == (
+        "The runs of the involution network (40.0%–52.0%) and of the local self-attention "
+        "network (41.0%–53.0%) overlap: on these 3 random seeds neither network is the better "
+        "one.")
+    assert pair_verdict(results, "conv", "involution", "zh-tw") == (
+        "卷積網路的每一次訓練，結果都高於內捲網路的每一次：前者最低的 56.0%，"
+        "仍高於後者最高的 52.0%。")
+    assert pair_verdict(results, "attention", "involution", "zh-tw") == (
+        "局部自注意力網路（41.0%–53.0%）和內捲網路（40.0%–52.0%）的結果互相重疊："
+        "在這 3 個隨機種子上，分不出哪一個比較好。")
 
 
 def test_a_run_per_seed_is_required():

@@ -152,7 +152,7 @@ def test_every_glued_name_in_prose_is_glued_in_code(edition, chapter):
     used |= set(re.findall(r"^`{3,}\{glue:(?:figure|md)\} ([a-z0-9_]+)$", prose, flags=re.M))
     glued = set(re.findall(r'glue\(f?"([a-z0-9_{}]+)"', code))
     literal = {g for g in glued if "{" not in g}
-    patterns = [re.compile("^" + re.sub(r"\{[a-z_]+\}", "[a-z0-9]+", g) + "$")
+    patterns = [re.compile("^" + re.sub(r"\{[a-z_]+\}", "[a-z0-9_]+", g) + "$")
                 for g in glued - literal]
     missing = {u for u in used if u not in literal and not any(p.match(u) for p in patterns)}
     assert not missing
