@@ -11,6 +11,8 @@ network trained once), never by one run or by runs paired by seed number.
 import statistics
 from dataclasses import dataclass
 
+import numpy as np
+
 from involution_book.text import text
 
 
@@ -94,9 +96,51 @@ def standing(a, b):
     The two sets of runs are compared as samples, never paired by seed: seed 1 of one
     network and seed 1 of another share a number, not a draw.
     """
-    if a.low > b.high:
+    return _standing(a.accuracies, b.accuracies)
+
+
+def standings(a, b):
+    """:func:`standing` after every epoch, from each run's test accuracy per epoch."""
+    curves_a = np.array([history["val_accuracy"] for history in a.histories])
+    curves_b = np.array([history["val_accuracy"] for history in b.histories])
+    if curves_a.shape[1] != curves_b.shape[1]:
+        raise ValueError(
+            f"The runs trained for different numbers of epochs ({curves_a.shape[1]} and "
+            f"{curves_b.shape[1]}); compare runs of one length."
+        )
+    return [_standing(curves_a[:, epoch], curves_b[:, epoch])
+            for epoch in range(curves_a.shape[1])]
+
+
+def settled_since(a, b):
+    """The first epoch (counting from 1) from which the last epoch's :func:`standing` of
+    ``a`` and ``b`` held after every epoch: how long more training has left it alone."""
+    history = standings(a, b)
+    epoch = len(history)
+    while epoch > 1 and history[epoch - 2] == history[-1]:
+        epoch -= 1
+    return epoch
+
+
+def answer(a, b):
+    """The case of a sentence answering "does ``a`` beat ``b``?": their :func:`standing`
+    after the last epoch, or ``"overlap_throughout"`` where the runs overlapped after every
+    epoch (:func:`standings`)."""
+    history = standings(a, b)
+    return "overlap_throughout" if set(history) == {"overlap"} else history[-1]
+
+
+def common_standing(result, others):
+    """``"above"`` or ``"below"`` if ``result`` stands so (:func:`standing`) against every one
+    of ``others``, else ``"mixed"``: a control against all the networks it controls for."""
+    found = {standing(result, other) for other in others}
+    return found.pop() if found in ({"above"}, {"below"}) else "mixed"
+
+
+def _standing(accuracies_a, accuracies_b):
+    if min(accuracies_a) > max(accuracies_b):
         return "above"
-    return "below" if b.low > a.high else "overlap"
+    return "below" if min(accuracies_b) > max(accuracies_a) else "overlap"
 
 
 def pair_verdict(results, one, other, language):

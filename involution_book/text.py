@@ -53,19 +53,42 @@ TEXT = {
         "pair_overlap": (
             "The runs of the {a} network ({a_range}) and of the {b} network ({b_range}) overlap: "
             "on these {n} random seeds neither network is the better one."),
+        "pair_overlap_one": (
+            "The runs of the {a} network ({a_range}) and of the {b} network ({b_range}) overlap: "
+            "on this one random seed neither network is the better one."),
         "sa_curves_levelling_off": (
             "Over the last {epochs} epochs no network's mean test accuracy rose by more than half "
             "a percentage point: every curve has levelled off, so stopping here cuts none of them "
             "short in its climb."),
         "sa_curves_still_rising": (
-            "Over the last {epochs} epochs at least one network's mean test accuracy still rose "
-            "by more than half a percentage point: that curve has not levelled off, and a longer "
-            "run could still move it, and with it an order between networks whose runs lie "
-            "close."),
+            "Over the last {epochs} epochs the mean test accuracy of at least one network still "
+            "rose by more than half a percentage point: not every curve has levelled off, and a "
+            "longer run could still move them, and with them an order between networks whose runs "
+            "lie close."),
+        "sa_orders_held": (
+            "Each order that holds after the last epoch has held on every run after every epoch "
+            "since epoch {epoch}: training longer did not change it."),
+        "sa_orders_none": (
+            "No order between these networks holds on every run after the last epoch."),
+        "sa_control_above": (
+            "In these small networks, generating the kernel bought nothing over a fixed one: the "
+            "depthwise control ends above both networks that generate their kernels, on every "
+            "run."),
+        "sa_control_below": (
+            "Generating the kernel paid here: both networks that generate their kernels end "
+            "above the fixed-kernel control, on every run."),
+        "sa_control_mixed": (
+            "The fixed-kernel control ends neither above nor below both networks that generate "
+            "their kernels on every run, so these runs do not say whether generating the kernel "
+            "pays."),
         "sa_answer_overlap": (
             "Trained like this, then, local attention and involution cannot be told apart by "
-            "their accuracy: at the last epoch the shaded bands of their test curves overlap, "
-            "because their runs do."),
+            "their accuracy: their runs overlap after the last epoch, as after {overlapping} of "
+            "the {epochs} epochs, and the shaded bands of their test curves end overlapping."),
+        "sa_answer_overlap_throughout": (
+            "Trained like this, then, local attention and involution cannot be told apart by "
+            "their accuracy: their runs overlap after every one of the {epochs} epochs, and so do "
+            "the shaded bands of their test curves, from the first epoch to the last."),
         "sa_answer_above": (
             "Trained like this, then, every run of the local-attention network ends above every "
             "run of its involution twin. The two differ in how the kernel is generated and in "
@@ -432,11 +455,29 @@ TEXT = {
             "每條曲線都已趨平緩，停在這裡並沒有打斷任何一個網路的上升。"),
         "sa_curves_still_rising": (
             "在最後 {epochs} 個訓練週期裡，至少有一個網路的平均測試準確率仍上升超過半個百分點："
-            "這條曲線還沒有趨平，訓練得更久，它的結果仍可能改變，和它結果相近的網路之間的先後"
+            "並不是每條曲線都已趨平，訓練得更久，結果仍可能改變，結果相近的網路之間的先後"
             "也可能跟著改變。"),
+        "sa_orders_held": (
+            "在最後一個訓練週期成立的每一個先後，從第 {epoch} 個訓練週期起，每個訓練週期結束時"
+            "在每一次訓練上都成立：訓練得更久並沒有改變它。"),
+        "sa_orders_none": (
+            "在最後一個訓練週期結束時，這些網路之間沒有任何先後在每一次訓練上都成立。"),
+        "sa_control_above": (
+            "在這些小型網路裡，由特徵產生核並沒有比固定的核更好：深度卷積對照組的每一次訓練，"
+            "結果都高於兩個自行產生核的網路。"),
+        "sa_control_below": (
+            "在這裡，由特徵產生核是值得的：兩個自行產生核的網路，每一次訓練的結果都高於"
+            "核固定的對照組。"),
+        "sa_control_mixed": (
+            "核固定的對照組並沒有在每一次訓練上都同時高於、或同時低於兩個自行產生核的網路，"
+            "所以這些訓練結果無法說明由特徵產生核是否值得。"),
         "sa_answer_overlap": (
-            "所以在這樣的訓練下，局部注意力與內捲的準確率分不出高下：最後一個訓練週期時，兩者測試曲線的淺色帶"
-            "互相重疊，因為它們各次訓練的結果本來就重疊。"),
+            "所以在這樣的訓練下，局部注意力與內捲的準確率分不出高下：最後一個訓練週期結束時，"
+            "兩者各次訓練的結果互相重疊（{epochs} 個訓練週期中有 {overlapping} 個如此），"
+            "測試曲線的淺色帶最後也重疊在一起。"),
+        "sa_answer_overlap_throughout": (
+            "所以在這樣的訓練下，局部注意力與內捲的準確率分不出高下：{epochs} 個訓練週期，"
+            "每一個結束時兩者各次訓練的結果都互相重疊，測試曲線的淺色帶也從頭到尾重疊在一起。"),
         "sa_answer_above": (
             "所以在這樣的訓練下，局部注意力網路的每一次訓練，結果都高於它的內捲對照網路的每一次。不過兩者的差別"
             "除了核的產生方式，還有參數量，這個比較無法分辨是哪一項造成了差距。"),

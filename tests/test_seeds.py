@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from involution_book import seeds as seeds_module
 from involution_book.seeds import SeedRuns, pair_verdict, standing
 
 
@@ -60,3 +61,34 @@ def test_pair_verdicts_are_whole_sentences_in_each_language():
 def test_a_run_per_seed_is_required():
     with pytest.raises(ValueError, match=r"one run per seed, got 1 run\(s\) for seeds \(42, 1\)"):
         runs((42, 1), (0.5,))
+
+
+def curves(*per_epoch):
+    """SeedRuns of 3 random seeds whose test accuracy after epoch e is ``per_epoch[e]``."""
+    runs_ = tuple(SimpleNamespace(test_accuracy=per_epoch[-1][i], seconds_per_epoch=1.0,
+                                  history={"val_accuracy": [epoch[i] for epoch in per_epoch]})
+                  for i in range(3))
+    return SeedRuns((42, 1, 2), runs_)
+
+
+def test_standings_follow_the_epochs_and_say_since_when_the_last_one_held():
+    a = curves((0.30, 0.35, 0.40), (0.50, 0.52, 0.55), (0.60, 0.61, 0.62), (0.63, 0.64, 0.65))
+    b = curves((0.41, 0.42, 0.45), (0.45, 0.51, 0.53), (0.50, 0.51, 0.52), (0.55, 0.56, 0.57))
+    assert seeds_module.standings(a, b) == ["below", "overlap", "above", "above"]
+    assert seeds_module.settled_since(a, b) == 3
+    assert seeds_module.settled_since(b, b) == 1  # overlapping from the first epoch on
+    assert seeds_module.answer(a, b) == "above" and seeds_module.answer(b, a) == "below"
+    assert seeds_module.answer(b, b) == "overlap_throughout"
+    late_overlap = curves(*[(0.3, 0.31, 0.32)] * 3, (0.50, 0.51, 0.56))
+    assert seeds_module.answer(late_overlap, b) == "overlap"  # overlaps after the last epoch only
+    with pytest.raises(ValueError, match=r"different numbers of epochs \(4 and 1\)"):
+        seeds_module.standings(a, curves((0.1, 0.2, 0.3)))
+
+
+def test_a_control_stands_above_or_below_all_it_controls_for_or_is_mixed():
+    high, middle, low = (runs((42, 1, 2), values) for values in
+                         ((0.6, 0.62, 0.64), (0.5, 0.52, 0.54), (0.4, 0.42, 0.53)))
+    assert seeds_module.common_standing(high, [middle, low]) == "above"
+    assert seeds_module.common_standing(low, [high]) == "below"
+    assert seeds_module.common_standing(middle, [high, low]) == "mixed"  # below one, overlaps one
+    assert seeds_module.common_standing(low, [middle]) == "mixed"  # overlap alone

@@ -138,3 +138,20 @@ def test_lists_and_grids_read_as_written():
     assert decimals([-0.001, 2.0], digits=1) == "(0.0, 2.0)"  # never "-0.0"
     assert decimals(np.array([[0.1, -0.5], [12.0, 1e-9]])) == " 0.10  -0.50\n12.00   0.00"
     assert "e" not in decimals(np.array([1e-9, 1e9]))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_case_of_chapter_6s_verdicts_is_a_whole_sentence(language):
+    """The code picks one of these per case; each must read alone, every field filled."""
+    fields = dict(epochs=8, epoch=1, overlapping=6)
+    cases = ["sa_curves_levelling_off", "sa_curves_still_rising", "sa_orders_held",
+             "sa_orders_none", "sa_control_above", "sa_control_below", "sa_control_mixed",
+             "sa_answer_overlap", "sa_answer_overlap_throughout", "sa_answer_above",
+             "sa_answer_below"]
+    sentences = [text(language, key, **fields) for key in cases]
+    assert len(set(sentences)) == len(cases)
+    for sentence in sentences:
+        assert "{" not in sentence and sentence.endswith("." if language == "en" else "。")
+    assert "since epoch 1:" in text("en", "sa_orders_held", epoch=1)
+    assert "as after 6 of the 8 epochs" in text("en", "sa_answer_overlap", **fields)
+    assert "從第 1 個訓練週期起" in text("zh-tw", "sa_orders_held", epoch=1)
