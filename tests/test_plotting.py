@@ -191,8 +191,13 @@ def test_kernel_comparison_shows_the_fixed_kernel_and_where_it_serves(language):
     kernels = [np.full((3, 3), 0.5), np.full((3, 3), -1.5)]
     mask = np.zeros((8, 8), bool)
     mask[:2] = True  # a quarter of the positions
+    fixed = np.full((3, 3), 0.2)
+    fixed[0, 0] = -1e-4  # rounds to zero: written 0.00, not -0.00
     fig = plotting.kernel_comparison(np.zeros((8, 8, 3)), [(1, 2), (6, 5)], kernels,
-                                     (np.full((3, 3), 0.2), mask), np.eye(3), language)
+                                     (fixed, mask), np.eye(3), language)
+    written = [t.get_text() for t in fig.axes[3].texts]
+    assert written[0] == "0.00" and written[1] == "+0.20" and "-0.00" not in written
+    assert [t.get_text() for t in fig.axes[2].texts][0] == "-1.50"
     norms = [ax.images[0].norm for ax in fig.axes[1:5]]
     assert [(n.vmin, n.vmax) for n in norms] == [(-1.5, 1.5)] * 4
     assert fig.axes[1].get_title() == text(language, "kernel_at", name="A")
