@@ -14,7 +14,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 from involution import models
 from involution_book import networks
 from involution_book.plotting import DIVERGING, ink, symmetric_norm
-from involution_book.text import text
+from involution_book.text import signed, text
 
 FONT = 10
 GREY, INK, PIXEL = "0.88", "0.3", "#d62728"
@@ -96,7 +96,7 @@ def _kernel(kernel_size, seed=0):
     """The colours and printed weights of a fixed K x K kernel (one decimal, none zero)."""
     weights = np.round(np.random.default_rng(seed).uniform(-1, 1, (kernel_size,) * 2), 1)
     colours = plt.get_cmap(DIVERGING)(symmetric_norm(weights)(weights))
-    return colours, [[f"{w:+.1f}" for w in row] for row in weights]
+    return colours, [[signed(w, 1) for w in row] for row in weights]
 
 
 def sliding_window(language, kernel_size=3):
@@ -399,7 +399,7 @@ def local_attention(language, kernel_size=3):
            text(language, "diagram_attention_position", r="$r_{u,v}$"), va="top")
     _arrow(ax, (r_left + side + 0.1, middle), (s_left - 0.1, middle))
     _cells(ax, s_left, key_top, plt.get_cmap(DIVERGING)(symmetric_norm(scores)(scores)), cell,
-           "score", [[f"{v:+.1f}" for v in row] for row in scores])
+           "score", [[signed(v, 1) for v in row] for row in scores])
     _arrow(ax, (column + 1.25, query_y), (s_left + side / 2, key_top + 0.1),
            connectionstyle="angle,angleA=0,angleB=90,rad=0")
     _write(ax, s_left + side / 2, key_top - side - 0.1,

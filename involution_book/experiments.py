@@ -63,7 +63,7 @@ _KERAS_EXAMPLE = dict(epochs=20)
 # RedNet and its ResNet twin: a short run, so a cosine schedule with a warm-up epoch.
 _RESIDUAL = dict(epochs=8, batch_size=128, learning_rate=3e-3, schedule="cosine",
                  warmup_epochs=1)
-# The attention chapter's three small networks, which differ in their spatial layer only.
+# The attention chapter's four small networks, which differ in their spatial layer only.
 _SPATIAL = dict(epochs=8, seeds=SEEDS)
 _SPATIAL_LAYER = {"conv": "a convolution", "depthwise": "a depthwise convolution",
                   "involution": "an involution",

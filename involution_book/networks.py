@@ -71,8 +71,9 @@ def spatial_classifier(spatial, widths=(16, 32, 64), kernel_size=3, group_channe
     then one stage per width: a 1x1 convolution mixes the channels and the
     spatial layer (``"conv"``, ``"depthwise"``, ``"involution"`` or
     ``"attention"``, with one group or head per ``group_channels`` channels)
-    looks at the K x K neighbourhood, each followed by BatchNormalization and ReLU; 2x2 max-pooling
-    between stages, global average pooling and a dense layer at the end.
+    looks at the K x K neighbourhood, each followed by BatchNormalization and
+    ReLU; 2x2 max-pooling between stages, global average pooling and a dense
+    layer at the end.
 
     ``"depthwise"`` is the static control: one fixed K x K kernel per channel,
     where involution generates one per position and group from the features.

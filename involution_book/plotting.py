@@ -15,7 +15,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
 from involution_book.data import class_names
-from involution_book.text import text
+from involution_book.text import signed, text
 
 # Traditional Chinese faces first; the CJK collections cover every glyph the book uses.
 CJK_FONTS = (
@@ -511,13 +511,6 @@ def weight_sharing(language, positions=6, window=3):
     return fig
 
 
-def _signed(value, digits=2):
-    """``value`` with its sign, as a person writes it: "+0.51", "-0.20", and "0.00" for a value
-    that rounds to zero, never "-0.00"."""
-    written = f"{value:+.{digits}f}"
-    return written[1:] if float(written) == 0 else written
-
-
 def kernel_comparison(image, pixels, kernels, fixed, conv_kernel, language):
     """An image, the involution kernels at two pixels and its fixed kernel, a convolution kernel.
 
@@ -552,7 +545,7 @@ def kernel_comparison(image, pixels, kernels, fixed, conv_kernel, language):
     for ax, panel, title in zip(axes[1:], panels, titles):
         image = ax.imshow(panel, cmap=cmap, norm=norm)
         for (r, c), value in np.ndenumerate(panel):
-            ax.text(c, r, _signed(value), ha="center", va="center", fontsize=8,
+            ax.text(c, r, signed(value), ha="center", va="center", fontsize=8,
                     color=ink(image.to_rgba(value)))
         ax.set_title(title, fontsize=10)
     for ax in axes:

@@ -803,6 +803,13 @@ def _decimal(value, digits):
     return f"{round(float(value), digits) + 0.0:.{digits}f}"
 
 
+def signed(value, digits=2):
+    """``value`` with ``digits`` decimals and its sign, as a weight is labelled: "+0.51",
+    "-0.20", and "0.00" for a value that rounds to zero, never "-0.00"."""
+    written = _decimal(value, digits)
+    return written if written.startswith("-") or float(written) == 0 else f"+{written}"
+
+
 def decimals(values, digits=2):
     """Numbers as a person writes them, with ``digits`` decimals each, never in e-notation.
 

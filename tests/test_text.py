@@ -5,7 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from involution_book.text import LANGUAGES, MINUS, TEXT, decimals, listing, scientific, text
+from involution_book.text import (
+    LANGUAGES,
+    MINUS,
+    TEXT,
+    decimals,
+    listing,
+    scientific,
+    signed,
+    text,
+)
 
 
 @pytest.mark.parametrize(("value", "digits", "english", "chinese"), [
@@ -155,3 +164,8 @@ def test_each_case_of_chapter_6s_verdicts_is_a_whole_sentence(language):
     assert "since epoch 1:" in text("en", "sa_orders_held", epoch=1)
     assert "as after 6 of the 8 epochs" in text("en", "sa_answer_overlap", **fields)
     assert "從第 1 個訓練週期起" in text("zh-tw", "sa_orders_held", epoch=1)
+
+
+def test_signed_weights_carry_their_sign_but_zero_has_none():
+    assert [signed(v) for v in (0.514, -0.2, -1e-4, 0.0)] == ["+0.51", "-0.20", "0.00", "0.00"]
+    assert signed(1.49, 1) == "+1.5"
