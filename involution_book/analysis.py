@@ -201,10 +201,7 @@ def corner_verdict(corner, inside):
     return "padding_explains_part" if corner > CORNER_MARGIN * inside else "padding_explains_all"
 
 
-# Chapter 7: RedNet against its ResNet twin and the Keras example's CNN, each trained once.
-
-# Accuracy margin (two points) beyond which a network trained once is clearly below another.
-CLEAR_GAP = 0.02
+# Chapter 7: RedNet against its ResNet twin and the Keras example's CNN.
 
 # Relative difference in time per epoch (5%) within which two networks take about as long.
 SAME_TIME = 0.05
@@ -214,20 +211,6 @@ def side(margin):
     """The ``text`` key for the side of a margin (a minus b): ``"above"`` from 0 up, else
     ``"below"``."""
     return "above" if margin >= 0 else "below"
-
-
-def spread_verdict(margin, spread):
-    """The ``text`` key for whether a margin between two single runs means anything: beyond the
-    largest seed ``spread`` of one network (``"margin_beyond_spread"``) or within it."""
-    return "margin_beyond_spread" if abs(margin) > spread else "margin_within_spread"
-
-
-def twin_standing(margin):
-    """The ``text`` key for RedNet's accuracy against its twin's (``margin``: RedNet minus
-    ResNet): level or above, within :data:`CLEAR_GAP`, or clearly below."""
-    if margin >= 0:
-        return "rednet_level_or_above"
-    return "rednet_within_two_points" if margin > -CLEAR_GAP else "rednet_clearly_below"
 
 
 def time_verdict(ratio):

@@ -27,13 +27,15 @@ def _head(x, num_classes):
     return keras.layers.Dense(num_classes, name="logits")(x)
 
 
-def conv_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES):
+def conv_classifier(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES, augment=False):
     """The Keras example's CNN: three 3x3 convolutions (32, 64, 64), two max-pools, a dense head.
 
-    319,178 parameters on 32x32x3 inputs; outputs logits.
+    319,178 parameters on 32x32x3 inputs; outputs logits. ``augment`` adds
+    :func:`involution.models.augmentation` after the input, as the RedNet-style
+    network has it, so that the CNN can train with that network's recipe.
     """
     inputs = keras.Input(input_shape)
-    x = inputs
+    x = models.augmentation()(inputs) if augment else inputs
     for i, filters in enumerate((32, 64, 64), start=1):
         if i > 1:
             x = keras.layers.MaxPooling2D(2)(x)

@@ -10,6 +10,7 @@ or the cells print are written here too, as a person writes them (:func:`scienti
 """
 
 import math
+import re
 
 LANGUAGES = ("en", "zh-tw")
 
@@ -25,8 +26,8 @@ TEXT = {
         "test": "test",
         "model_conv": "Convolution",
         "model_involution": "Involution",
-        "model_seed_conv": "Keras example's CNN",
-        "model_seed_involution": "Keras example's involution network",
+        "model_seed_conv": "Keras example's CNN, its recipe",
+        "model_seed_involution": "Keras example's involution network, its recipe",
         "curve_title": "{model}: {metric}",
         "over_seeds": " (mean and range, {n} random seeds)",
         "layer_conv": "convolution",
@@ -104,12 +105,6 @@ TEXT = {
         "agree_every": "on every one of the {n} random seeds",
         "agree_some": "on {won} of the {n} random seeds only",
         "agree_none": "on none of the {n} random seeds",
-        "margin_beyond_spread": (
-            "larger than the {spread} points that one network's accuracy moves between random "
-            "seeds, so it is more than the luck of one run"),
-        "margin_within_spread": (
-            "no larger than the {spread} points that one network's accuracy moves between random "
-            "seeds, so one run of each cannot say which is better"),
         "model": "Model",
         "parameters": "Parameters",
         "seed": "Random seed",
@@ -171,6 +166,10 @@ TEXT = {
         "model_sa_attention": "Local self-attention",
         "model_rednet": "RedNet-style",
         "model_resnet": "ResNet-style",
+        "model_cnn": "Keras example's CNN, RedNet's recipe",
+        "layer_rednet": "RedNet-style",
+        "layer_resnet": "ResNet-style",
+        "layer_cnn": "Keras example's convolutional",
         "epochs": "Epochs",
         "above": "above",
         "below": "below",
@@ -195,9 +194,34 @@ TEXT = {
         "kernel_at": "Involution kernel at {name}",
         "conv_kernel": "Convolution kernel",
         "weight": "Weight",
-        "rednet_level_or_above": "level with its twin in accuracy or above it",
-        "rednet_within_two_points": "within two points of its twin's accuracy",
-        "rednet_clearly_below": "clearly below its twin's accuracy (by more than two points)",
+        "rednet_cnn_above": (
+            "Trained alike, then, the RedNet-style network goes beyond the Keras example's CNN "
+            "on every run, with {share} of its parameters."),
+        "rednet_cnn_below": (
+            "Trained alike, then, the Keras example's CNN ends above the RedNet-style network on "
+            "every run; what the RedNet-style network has over it is its size, {share} of the "
+            "CNN's parameters, not its accuracy."),
+        "rednet_cnn_overlap": (
+            "Trained alike, then, the two cannot be told apart by their accuracy on these runs; "
+            "what separates them on every run is their size: the RedNet-style network has "
+            "{share} of the CNN's parameters."),
+        "rednet_twin_above": (
+            "On every run, then, replacing the 3×3 convolutions by involutions gave a more "
+            "accurate network, with {share} of the twin's parameters."),
+        "rednet_twin_below": (
+            "On every run, then, replacing the 3×3 convolutions by involutions cost accuracy: "
+            "the RedNet-style network saves parameters, {share} of the twin's, not errors."),
+        "rednet_twin_overlap": (
+            "On these runs, then, the two spatial layers cannot be told apart by accuracy; what "
+            "separates the networks on every run is that the RedNet-style one has {share} of the "
+            "twin's parameters."),
+        "best_epochs_last": (
+            "Each of the three networks has its highest mean test accuracy after the last of its "
+            "{epochs} epochs."),
+        "best_epochs_earlier": (
+            "Not every network peaks after the last epoch: the mean test accuracy is highest "
+            "after epoch {cnn} of {epochs} for the Keras example's CNN, after epoch {resnet} for "
+            "the ResNet-style twin and after epoch {rednet} for the RedNet-style network."),
         "time_more": "more time",
         "time_less": "less time",
         "time_same": "about as much time",
@@ -356,25 +380,14 @@ TEXT = {
         "out_params_multiply_adds": (
             "{model}: {parameters:,} parameters, {multiply_adds:,} multiply-adds per image"),
         "out_involution_layers": "involution layers: {names}",
-        "out_rednet_resnet": (
-            "RedNet − ResNet accuracy: {margin:+.1f} percentage points; parameters {share:.0%} "
-            "of ResNet's; {time:.1f}× ResNet's time per epoch"),
-        "out_rednet_conv": (
-            "RedNet − the Keras example's CNN: {margin:+.1f} percentage points; one network's "
-            "accuracy moves by up to {spread:.1f} percentage points between random seeds "
-            "({network})"),
-        "out_seeded_involution": "chapter 4's involution network",
-        "out_seeded_sa_conv": "chapter 6's convolutional network",
-        "out_seeded_sa_depthwise": "chapter 6's depthwise-convolution network",
-        "out_seeded_sa_involution": "chapter 6's involution network",
-        "out_seeded_sa_attention": "chapter 6's local self-attention network",
         "out_width_ratios": (
             "C = {channels:3}, involution / {layer}: time {time:.2f}, multiply-adds "
             "{multiply_adds:.3f}, weights {weights:.3f}, time per multiply-add {rate:.1f}"),
         "out_k7_gain": (
             "3×3 → 7×7: RedNet-style +{rednet:,} parameters, ResNet-style +{resnet:,}"),
         "out_best_epoch": (
-            "{model}: highest test accuracy {accuracy:.1%} at epoch {epoch} of {epochs}"),
+            "{model}: highest mean test accuracy {accuracy:.1%}, after epoch {epoch} of "
+            "{epochs}"),
         "out_sweep_config": (
             "{batch} images of {size}×{size} pixels; C = {channels}, K = {k}, G = {groups}, "
             "r = {r}"),
@@ -422,8 +435,8 @@ TEXT = {
         "test": "測試",
         "model_conv": "卷積",
         "model_involution": "內捲",
-        "model_seed_conv": "Keras 範例的 CNN",
-        "model_seed_involution": "Keras 範例的內捲網路",
+        "model_seed_conv": "Keras 範例的 CNN（Keras 範例的訓練方法）",
+        "model_seed_involution": "Keras 範例的內捲網路（Keras 範例的訓練方法）",
         "curve_title": "{model}：{metric}",
         "over_seeds": "（{n} 個隨機種子的平均與範圍）",
         "layer_conv": "卷積",
@@ -489,12 +502,6 @@ TEXT = {
         "agree_every": "在全部 {n} 個隨機種子上都成立",
         "agree_some": "只在 {n} 個隨機種子中的 {won} 個上成立",
         "agree_none": "在 {n} 個隨機種子上都不成立",
-        "margin_beyond_spread": (
-            "大於同一個網路換隨機種子時準確率的變動（{spread} 個百分點），"
-            "所以不只是單次訓練的運氣"),
-        "margin_within_spread": (
-            "不大於同一個網路換隨機種子時準確率的變動（{spread} 個百分點），"
-            "所以各訓練一次還分不出高下"),
         "model": "模型",
         "parameters": "參數量",
         "seed": "隨機種子",
@@ -555,6 +562,10 @@ TEXT = {
         "model_sa_attention": "局部自注意力",
         "model_rednet": "RedNet 風格",
         "model_resnet": "ResNet 風格",
+        "model_cnn": "Keras 範例的 CNN（RedNet 的訓練方法）",
+        "layer_rednet": "RedNet 風格",
+        "layer_resnet": "ResNet 風格",
+        "layer_cnn": "Keras 範例的卷積",
         "epochs": "訓練週期數",
         "above": "高於",
         "below": "低於",
@@ -576,9 +587,30 @@ TEXT = {
         "kernel_at": "{name} 點的內捲核",
         "conv_kernel": "卷積核",
         "weight": "權重",
-        "rednet_level_or_above": "不低於對照網路",
-        "rednet_within_two_points": "與對照網路相差不到兩個百分點",
-        "rednet_clearly_below": "明顯低於對照網路（差距超過兩個百分點）",
+        "rednet_cnn_above": (
+            "換句話說，用同樣的方法訓練，RedNet 風格網路的每一次訓練都勝過 Keras 範例的 CNN，"
+            "參數量卻只有後者的 {share}。"),
+        "rednet_cnn_below": (
+            "換句話說，用同樣的方法訓練，Keras 範例的 CNN 每一次都高於 RedNet 風格網路；"
+            "RedNet 風格網路勝出的是規模：參數量只有 CNN 的 {share}，準確率則不如它。"),
+        "rednet_cnn_overlap": (
+            "換句話說，用同樣的方法訓練，在這幾次訓練中無法以準確率分出兩者的高下；"
+            "每一次都成立的差別是規模：RedNet 風格網路的參數量只有 CNN 的 {share}。"),
+        "rednet_twin_above": (
+            "換句話說，把 3×3 卷積換成內捲，每一次都得到準確率更高的網路，"
+            "參數量只有對照網路的 {share}。"),
+        "rednet_twin_below": (
+            "換句話說，把 3×3 卷積換成內捲，每一次都讓準確率下降：RedNet 風格網路省下的是參數"
+            "（只有對照網路的 {share}），而不是錯誤。"),
+        "rednet_twin_overlap": (
+            "換句話說，在這幾次訓練中，無法以準確率分出兩種空間層的高下；每一次都成立的差別是，"
+            "RedNet 風格網路的參數量只有對照網路的 {share}。"),
+        "best_epochs_last": (
+            "三個網路的平均測試準確率，都在最後一個（第 {epochs} 個）訓練週期之後最高。"),
+        "best_epochs_earlier": (
+            "並不是每個網路都在最後一個訓練週期之後達到最高：在 {epochs} 個訓練週期中，"
+            "Keras 範例的 CNN 的平均測試準確率在第 {cnn} 個之後最高，ResNet 風格的對照網路在第 "
+            "{resnet} 個之後，RedNet 風格網路則在第 {rednet} 個之後。"),
         "time_more": "花的時間較多",
         "time_less": "花的時間較少",
         "time_same": "花的時間差不多",
@@ -715,23 +747,13 @@ TEXT = {
         "out_params_multiply_adds": (
             "{model}：{parameters:,} 個參數，每張影像 {multiply_adds:,} 次乘加"),
         "out_involution_layers": "內捲層：{names}",
-        "out_rednet_resnet": (
-            "RedNet − ResNet 的準確率：{margin:+.1f} 個百分點；參數量是 ResNet 的 {share:.0%}；"
-            "每個訓練週期的時間是 ResNet 的 {time:.1f} 倍"),
-        "out_rednet_conv": (
-            "RedNet − Keras 範例的 CNN：{margin:+.1f} 個百分點；同一個網路換隨機種子時，"
-            "準確率最多變動 {spread:.1f} 個百分點（{network}）"),
-        "out_seeded_involution": "第 4 章的內捲網路",
-        "out_seeded_sa_conv": "第 6 章的卷積網路",
-        "out_seeded_sa_depthwise": "第 6 章的深度卷積網路",
-        "out_seeded_sa_involution": "第 6 章的內捲網路",
-        "out_seeded_sa_attention": "第 6 章的局部自注意力網路",
         "out_width_ratios": (
             "C = {channels:3}，內捲／{layer}：時間 {time:.2f}，乘加次數 {multiply_adds:.3f}，"
             "權重數 {weights:.3f}，每次乘加的時間 {rate:.1f}"),
         "out_k7_gain": "3×3 → 7×7：RedNet 風格多 {rednet:,} 個參數，ResNet 風格多 {resnet:,} 個",
         "out_best_epoch": (
-            "{model}：最高測試準確率 {accuracy:.1%}，在第 {epoch} 個訓練週期（共 {epochs} 個）"),
+            "{model}：最高平均測試準確率 {accuracy:.1%}，在第 {epoch} 個訓練週期之後"
+            "（共 {epochs} 個）"),
         "out_sweep_config": (
             "{batch} 張 {size}×{size} 像素的影像；C = {channels}，K = {k}，G = {groups}，r = {r}"),
         "out_per_position": (
@@ -774,17 +796,25 @@ def _known(language):
     return language
 
 
+# Chinese text puts a space between a Chinese character and a Latin word ("RedNet 風格");
+# where a field begins or ends with a Latin word, its template cannot, so text() does.
+_CJK_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
+
+
 def text(language, key, **fields):
     """The label ``key`` in ``language``, with ``{fields}`` filled in.
 
     A count agrees with its noun: where the field ``n`` is 1 and the language has a
     ``key + "_one"`` entry ("1 group or head"), that entry is taken instead of ``key``
     ("{n} groups or heads"). Chinese has one form for every count, hence no such entries.
+    In Chinese, a Latin word a field brings is set off from the characters around it by a
+    space, as the templates do with their own.
     """
     labels = TEXT[_known(language)]
     if fields.get("n") == 1 and f"{key}_one" in labels:
         key = f"{key}_one"
-    return labels[key].format(**fields)
+    written = labels[key].format(**fields)
+    return _CJK_LATIN.sub(" ", written) if language == "zh-tw" else written
 
 
 # "3, 7, 11" in English; Chinese separates the items of a list with the enumeration comma.

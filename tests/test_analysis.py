@@ -211,27 +211,11 @@ def test_corners_keeping_up_to_a_tenth_more_are_explained_by_the_padding():
     assert analysis.corner_verdict(2.3, 2.0) == "padding_explains_part"
 
 
-# Chapter 7: the verdicts on RedNet's margins and times.
+# Chapter 7: the sides of RedNet's margins and the verdicts on its times.
 
 def test_a_margin_of_zero_is_above():
     assert analysis.side(0.0) == "above" and analysis.side(0.01) == "above"
     assert analysis.side(-1e-9) == "below"
-
-
-def test_a_margin_means_something_only_beyond_the_seed_spread_on_either_side():
-    assert analysis.spread_verdict(0.03, 0.03) == "margin_within_spread"
-    assert analysis.spread_verdict(np.nextafter(0.03, 1), 0.03) == "margin_beyond_spread"
-    assert analysis.spread_verdict(-0.031, 0.03) == "margin_beyond_spread"
-    assert analysis.spread_verdict(-0.029, 0.03) == "margin_within_spread"
-
-
-@pytest.mark.parametrize("margin,key", [
-    (0.0, "rednet_level_or_above"), (0.05, "rednet_level_or_above"),
-    (-1e-9, "rednet_within_two_points"), (-0.0199, "rednet_within_two_points"),
-    (-0.02, "rednet_clearly_below"), (-0.0201, "rednet_clearly_below")])
-def test_two_points_below_the_twin_is_clearly_below(margin, key):
-    assert analysis.CLEAR_GAP == 0.02
-    assert analysis.twin_standing(margin) == key
 
 
 @pytest.mark.parametrize("ratio,key", [
@@ -316,15 +300,13 @@ def test_kernel_sums_of_one_sign_are_named_so_and_a_zero_is_of_neither(sums, key
 @pytest.mark.parametrize("key", [
     analysis.curve_end(0.0), analysis.curve_end(1.0), analysis.corner_verdict(1.0, 1.0),
     analysis.corner_verdict(2.0, 1.0), analysis.side(1.0), analysis.side(-1.0),
-    analysis.spread_verdict(0.0, 1.0), analysis.spread_verdict(1.0, 0.0),
-    analysis.twin_standing(0.0), analysis.twin_standing(-0.01), analysis.twin_standing(-1.0),
     analysis.time_verdict(1.0), analysis.time_verdict(2.0), analysis.time_verdict(0.5),
     analysis.sum_signs([1.0]), analysis.sum_signs([-1.0]), analysis.sum_signs([-1.0, 1.0]),
     *(analysis.width_verdict(dict(zip((16, 32), times)))
       for times in (ratios(2.0, 2.0), ratios(2.0, 0.5), ratios(0.5, 0.5)))])
 def test_every_verdict_is_a_sentence_in_both_languages(key):
     for language in ("en", "zh-tw"):
-        assert text(language, key, spread="1.0", channels=32, widest=32)
+        assert text(language, key, channels=32, widest=32)
 
 
 def test_kernel_counts_count_each_involution_layer_in_order():

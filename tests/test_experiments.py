@@ -19,7 +19,7 @@ def test_every_experiment_builds_its_own_model():
     names = {name: e.build_model().name for name, e in experiments.EXPERIMENTS.items()}
     assert names == {
         "conv": "conv_classifier", "involution": "involution_classifier",
-        "rednet": "rednet_classifier", "resnet": "resnet_classifier",
+        "rednet": "rednet_classifier", "resnet": "resnet_classifier", "cnn": "conv_classifier",
         "sa_conv": "sa_conv", "sa_depthwise": "sa_depthwise", "sa_involution": "sa_involution",
         "sa_attention": "sa_attention",
     }
@@ -49,6 +49,13 @@ def test_the_schedule_reaches_the_optimizer(cifar):
     peak = schedule["config"]["warmup_target"] or schedule["config"]["initial_learning_rate"]
     assert schedule["class_name"] == "CosineDecay"
     assert peak == pytest.approx(experiments.get("resnet").learning_rate)
+
+
+def test_chapter_7s_three_networks_share_one_recipe_and_their_seeds():
+    recipe = {name: dataclasses.replace(experiments.get(name), name="", build_model=None,
+                                        description="") for name in ("rednet", "resnet", "cnn")}
+    assert recipe["rednet"] == recipe["resnet"] == recipe["cnn"]
+    assert recipe["cnn"].seeds == experiments.SEEDS and recipe["cnn"].schedule == "cosine"
 
 
 def test_an_unknown_experiment_lists_the_names():

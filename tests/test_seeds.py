@@ -58,6 +58,18 @@ def test_pair_verdicts_are_whole_sentences_in_each_language():
         "在這 3 個隨機種子上，分不出哪一個比較好。")
 
 
+def test_chapter_7s_networks_are_named_in_whole_sentences():
+    results = {"rednet": runs((42, 1, 2), (0.50, 0.52, 0.51)),
+               "cnn": runs((42, 1, 2), (0.60, 0.58, 0.59))}
+    assert pair_verdict(results, "rednet", "cnn", "en") == (
+        "Every run of the Keras example's convolutional network ends above every run of the "
+        "RedNet-style network: the lowest of the one, 58.0%, is above the highest of the "
+        "other, 52.0%.")
+    assert pair_verdict(results, "rednet", "cnn", "zh-tw") == (
+        "Keras 範例的卷積網路的每一次訓練，結果都高於 RedNet 風格網路的每一次：前者最低的 58.0%，"
+        "仍高於後者最高的 52.0%。")
+
+
 def test_a_run_per_seed_is_required():
     with pytest.raises(ValueError, match=r"one run per seed, got 1 run\(s\) for seeds \(42, 1\)"):
         runs((42, 1), (0.5,))

@@ -166,6 +166,24 @@ def test_each_case_of_chapter_6s_verdicts_is_a_whole_sentence(language):
     assert "從第 1 個訓練週期起" in text("zh-tw", "sa_orders_held", epoch=1)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_case_of_chapter_7s_verdicts_is_a_whole_sentence(language):
+    """Chapter 7 picks one per case (seeds.standing, where the runs' best epochs fall)."""
+    fields = dict(share="19%", epochs=3, cnn=2, resnet=3, rednet=3)
+    cases = [f"rednet_{pair}_{case}" for pair in ("cnn", "twin")
+             for case in ("above", "below", "overlap")] + ["best_epochs_last",
+                                                           "best_epochs_earlier"]
+    sentences = [text(language, key, **fields) for key in cases]
+    assert len(set(sentences)) == len(cases)
+    for sentence in sentences:
+        assert "{" not in sentence and sentence.endswith("." if language == "en" else "。")
+    for key in cases[:6]:
+        assert "19%" in text(language, key, **fields)
+    assert "after epoch 2 of 3 for the Keras example's CNN" in text(
+        "en", "best_epochs_earlier", **fields)
+    assert "第 2 個之後" in text("zh-tw", "best_epochs_earlier", **fields)
+
+
 def test_signed_weights_carry_their_sign_but_zero_has_none():
     assert [signed(v) for v in (0.514, -0.2, -1e-4, 0.0)] == ["+0.51", "-0.20", "0.00", "0.00"]
     assert signed(1.49, 1) == "+1.5"
