@@ -53,7 +53,7 @@ TEXT = {
             "lowest of the one, {better_low}, is above the highest of the other, {worse_high}."),
         "pair_overlap": (
             "The runs of the {a} network ({a_range}) and of the {b} network ({b_range}) overlap: "
-            "on these {n} random seeds neither network is the better one."),
+            "on these {n} random seeds neither network ends above the other on every run."),
         "pair_overlap_one": (
             "The runs of the {a} network ({a_range}) and of the {b} network ({b_range}) overlap: "
             "on this one random seed neither network is the better one."),
@@ -195,29 +195,27 @@ TEXT = {
         "conv_kernel": "Convolution kernel",
         "weight": "Weight",
         "rednet_cnn_above": (
-            "Trained alike, then, the RedNet-style network goes beyond the Keras example's CNN "
-            "on every run, with {share} of its parameters."),
+            "The RedNet-style network, then, ends above the Keras example's CNN on every run, "
+            "with {share} of the CNN's parameters."),
         "rednet_cnn_below": (
-            "Trained alike, then, the Keras example's CNN ends above the RedNet-style network on "
-            "every run; what the RedNet-style network has over it is its size, {share} of the "
-            "CNN's parameters, not its accuracy."),
+            "What the RedNet-style network has over the Keras example's CNN, then, is its size, "
+            "{share} of the CNN's parameters, not its accuracy."),
         "rednet_cnn_overlap": (
-            "Trained alike, then, the two cannot be told apart by their accuracy on these runs; "
-            "what separates them on every run is their size: the RedNet-style network has "
-            "{share} of the CNN's parameters."),
+            "What separates the two, then, is their size, not their accuracy: the RedNet-style "
+            "network has {share} of the CNN's parameters."),
         "rednet_twin_above": (
-            "On every run, then, replacing the 3×3 convolutions by involutions gave a more "
-            "accurate network, with {share} of the twin's parameters."),
+            "Replacing the blocks' 3×3 convolutions by involutions, then, gave a more accurate "
+            "network on every run, with {share} of the twin's parameters."),
         "rednet_twin_below": (
-            "On every run, then, replacing the 3×3 convolutions by involutions cost accuracy: "
-            "the RedNet-style network saves parameters, {share} of the twin's, not errors."),
+            "Replacing the blocks' 3×3 convolutions by involutions, then, cost accuracy on every "
+            "run: the RedNet-style network saves parameters, {share} of the twin's, not errors."),
         "rednet_twin_overlap": (
-            "On these runs, then, the two spatial layers cannot be told apart by accuracy; what "
-            "separates the networks on every run is that the RedNet-style one has {share} of the "
-            "twin's parameters."),
+            "Replacing the blocks' 3×3 convolutions by involutions, then, left no difference in "
+            "accuracy that holds on every run; what it changed is the size: the RedNet-style "
+            "network has {share} of the twin's parameters."),
         "best_epochs_last": (
             "Each of the three networks has its highest mean test accuracy after the last of its "
-            "{epochs} epochs."),
+            "{epochs} epochs: every test curve was still rising when training stopped."),
         "best_epochs_earlier": (
             "Not every network peaks after the last epoch: the mean test accuracy is highest "
             "after epoch {cnn} of {epochs} for the Keras example's CNN, after epoch {resnet} for "
@@ -462,7 +460,7 @@ TEXT = {
             "仍高於後者最高的 {worse_high}。"),
         "pair_overlap": (
             "{a}網路（{a_range}）和{b}網路（{b_range}）的結果互相重疊：在這 {n} 個隨機種子上，"
-            "分不出哪一個比較好。"),
+            "沒有哪一個網路每一次都比較好。"),
         "sa_curves_levelling_off": (
             "在最後 {epochs} 個訓練週期裡，沒有一個網路的平均測試準確率上升超過半個百分點："
             "每條曲線都已趨平緩，停在這裡並沒有打斷任何一個網路的上升。"),
@@ -588,25 +586,26 @@ TEXT = {
         "conv_kernel": "卷積核",
         "weight": "權重",
         "rednet_cnn_above": (
-            "換句話說，用同樣的方法訓練，RedNet 風格網路的每一次訓練都勝過 Keras 範例的 CNN，"
-            "參數量卻只有後者的 {share}。"),
+            "所以，以同樣的方法訓練，RedNet 風格網路只用 Keras 範例 CNN {share} 的參數量，"
+            "每一次訓練都勝過它。"),
         "rednet_cnn_below": (
-            "換句話說，用同樣的方法訓練，Keras 範例的 CNN 每一次都高於 RedNet 風格網路；"
-            "RedNet 風格網路勝出的是規模：參數量只有 CNN 的 {share}，準確率則不如它。"),
+            "所以，RedNet 風格網路比 Keras 範例的 CNN 強的只在於模型較小：參數量只有 CNN 的 "
+            "{share}，準確率則不如它。"),
         "rednet_cnn_overlap": (
-            "換句話說，用同樣的方法訓練，在這幾次訓練中無法以準確率分出兩者的高下；"
-            "每一次都成立的差別是規模：RedNet 風格網路的參數量只有 CNN 的 {share}。"),
+            "所以，以同樣的方法訓練，兩者的差別在於規模，而不在準確率：RedNet 風格網路的參數量"
+            "只有 CNN 的 {share}。"),
         "rednet_twin_above": (
-            "換句話說，把 3×3 卷積換成內捲，每一次都得到準確率更高的網路，"
+            "所以，把各區塊的 3×3 卷積換成內捲，每一次訓練都得到準確率更高的網路，"
             "參數量只有對照網路的 {share}。"),
         "rednet_twin_below": (
-            "換句話說，把 3×3 卷積換成內捲，每一次都讓準確率下降：RedNet 風格網路省下的是參數"
-            "（只有對照網路的 {share}），而不是錯誤。"),
+            "所以，把各區塊的 3×3 卷積換成內捲，每一次訓練都讓準確率下降：RedNet 風格網路少的是"
+            "參數（只有對照網路的 {share}），而不是錯誤。"),
         "rednet_twin_overlap": (
-            "換句話說，在這幾次訓練中，無法以準確率分出兩種空間層的高下；每一次都成立的差別是，"
-            "RedNet 風格網路的參數量只有對照網路的 {share}。"),
+            "所以，把各區塊的 3×3 卷積換成內捲，並沒有在每一次訓練上都成立的準確率差別；"
+            "改變的是規模：RedNet 風格網路的參數量只有對照網路的 {share}。"),
         "best_epochs_last": (
-            "三個網路的平均測試準確率，都在最後一個（第 {epochs} 個）訓練週期之後最高。"),
+            "三個網路的平均測試準確率，都在最後一個（第 {epochs} 個）訓練週期之後最高："
+            "訓練停止時，每一條測試曲線都還在上升。"),
         "best_epochs_earlier": (
             "並不是每個網路都在最後一個訓練週期之後達到最高：在 {epochs} 個訓練週期中，"
             "Keras 範例的 CNN 的平均測試準確率在第 {cnn} 個之後最高，ResNet 風格的對照網路在第 "

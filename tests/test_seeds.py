@@ -48,14 +48,14 @@ def test_pair_verdicts_are_whole_sentences_in_each_language():
         "the lowest of the one, 56.0%, is above the highest of the other, 52.0%.")
     assert pair_verdict(results, "involution", "attention", "en") == (
         "The runs of the involution network (40.0%–52.0%) and of the local self-attention "
-        "network (41.0%–53.0%) overlap: on these 3 random seeds neither network is the better "
-        "one.")
+        "network (41.0%–53.0%) overlap: on these 3 random seeds neither network ends above the "
+        "other on every run.")
     assert pair_verdict(results, "conv", "involution", "zh-tw") == (
         "卷積網路的每一次訓練，結果都高於內捲網路的每一次：前者最低的 56.0%，"
         "仍高於後者最高的 52.0%。")
     assert pair_verdict(results, "attention", "involution", "zh-tw") == (
         "局部自注意力網路（41.0%–53.0%）和內捲網路（40.0%–52.0%）的結果互相重疊："
-        "在這 3 個隨機種子上，分不出哪一個比較好。")
+        "在這 3 個隨機種子上，沒有哪一個網路每一次都比較好。")
 
 
 def test_chapter_7s_networks_are_named_in_whole_sentences():
