@@ -181,6 +181,12 @@ TEXT = {
         "sums_positive": "all positive",
         "sums_negative": "all negative",
         "sums_mixed": "not all of one sign",
+        "kernel_sums_alike": "In this run the kernel sums of all three layers are {signs}",
+        "kernel_sums_by_layer": (
+            "In this run the kernel sums of the first layer are {first}, those of the second "
+            "{second} and those of the third {third}"),
+        "brighter_larger": "the brighter the pixel, the larger its kernel sum",
+        "brighter_smaller": "the brighter the pixel, the smaller its kernel sum",
         "fixed_kernel_share": "Fixed kernel (the span's bias),\nat {share:.0%} of the positions",
         "fixed_kernel_marker": "fixed kernel (the span's bias)",
         "sharing_position": "Output position $i$ and its pixel $x_i$",
@@ -231,8 +237,8 @@ TEXT = {
             "the padding explains the bright corners: relative to a uniform choice they keep "
             "about as much for themselves as inner positions, or less"),
         "padding_explains_part": (
-            "the padding explains only part of the bright corners: even relative to a uniform "
-            "choice they keep over a tenth more for themselves than inner positions"),
+            "the padding explains only part of the bright corners, for even relative to a uniform "
+            "choice they keep {times:.1f} times as much for themselves as inner positions"),
         "multiply_adds_per_image": "Multiply-adds per image (forward pass)",
         "proportional_to_multiply_adds": (
             "proportional to multiply-adds,\nat the lowest time per multiply-add measured"),
@@ -469,8 +475,8 @@ TEXT = {
             "並不是每條曲線都已趨平，訓練得更久，結果仍可能改變，結果相近的網路之間的先後"
             "也可能跟著改變。"),
         "sa_orders_held": (
-            "在最後一個訓練週期成立的每一個先後，從第 {epoch} 個訓練週期起，每個訓練週期結束時"
-            "在每一次訓練上都成立：訓練得更久並沒有改變它。"),
+            "最後一個訓練週期結束時排得出的先後，從第 {epoch} 個訓練週期起，在每個訓練週期結束時、"
+            "每一次訓練上都已如此：訓練得更久並沒有改變這些先後。"),
         "sa_orders_none": (
             "在最後一個訓練週期結束時，這些網路之間沒有任何先後在每一次訓練上都成立。"),
         "sa_control_above": (
@@ -490,10 +496,10 @@ TEXT = {
             "所以在這樣的訓練下，局部注意力與內捲的準確率分不出高下：{epochs} 個訓練週期，"
             "每一個結束時兩者各次訓練的結果都互相重疊，測試曲線的淺色帶也從頭到尾重疊在一起。"),
         "sa_answer_above": (
-            "所以在這樣的訓練下，局部注意力網路的每一次訓練，結果都高於它的內捲對照網路的每一次。不過兩者的差別"
+            "所以在這樣的訓練下，局部注意力網路的每一次訓練，結果都高於內捲網路的每一次。不過兩者的差別"
             "除了核的產生方式，還有參數量，這個比較無法分辨是哪一項造成了差距。"),
         "sa_answer_below": (
-            "所以在這樣的訓練下，內捲網路的每一次訓練，結果都高於它的局部注意力對照網路的每一次，參數量還少得多："
+            "所以在這樣的訓練下，內捲網路的每一次訓練，結果都高於局部注意力網路的每一次，參數量還少得多："
             "在這裡，拿查詢和鄰居的鍵比較，並沒有比只由中心像素產生核得到更好的核。"),
         "mean_range": "測試準確率：平均（最低–最高）",
         "seeds": "隨機種子數",
@@ -506,10 +512,10 @@ TEXT = {
         "fixed_by_layer": "使用固定核的位置，第 1 / 2 / 3 層",
         "negative_by_layer": "負權重比例，第 1 / 2 / 3 層",
         "seeds_fixed_every": (
-            "每個隨機種子訓練出的網路，都有某些位置退回固定核，所以這種崩塌來自這個設計本身，而不是某一次訓練運氣不好；"
+            "每個隨機種子訓練出的網路，都有某些位置退回固定核，所以這種退化來自這個設計本身，而不是某一次訓練運氣不好；"
             "至於發生得多頻繁、發生在哪一層，則每個隨機種子各不相同。"),
         "seeds_fixed_some": (
-            "並不是每個隨機種子訓練出的網路都會退回固定核：一個網路崩塌得多嚴重，取決於它那一次的訓練，"
+            "並不是每個隨機種子訓練出的網路都會退回固定核：一個網路退化得多嚴重，取決於它那一次的訓練，"
             "不只取決於設計。"),
         "test_accuracy": "測試準確率",
         "seconds_per_epoch": "每個訓練週期秒數",
@@ -575,6 +581,11 @@ TEXT = {
         "sums_positive": "全部為正",
         "sums_negative": "全部為負",
         "sums_mixed": "正負不一",
+        "kernel_sums_alike": "在這次訓練中，三層的核總和{signs}",
+        "kernel_sums_by_layer": (
+            "在這次訓練中，第一層的核總和{first}，第二層{second}，第三層{third}"),
+        "brighter_larger": "像素愈亮，核的總和愈大",
+        "brighter_smaller": "像素愈亮，核的總和愈小",
         "fixed_kernel_share": "固定核（span 卷積的偏差）\n用於 {share:.0%} 的位置",
         "fixed_kernel_marker": "固定核（span 卷積的偏差）",
         "sharing_position": "輸出位置 $i$ 與它的像素 $x_i$",
@@ -598,8 +609,8 @@ TEXT = {
             "所以，把各區塊的 3×3 卷積換成內捲，每一次訓練都得到準確率更高的網路，"
             "參數量只有對照網路的 {share}。"),
         "rednet_twin_below": (
-            "所以，把各區塊的 3×3 卷積換成內捲，每一次訓練都讓準確率下降：RedNet 風格網路少的是"
-            "參數（只有對照網路的 {share}），而不是錯誤。"),
+            "所以，把各區塊的 3×3 卷積換成內捲，每一次訓練都讓準確率下降：RedNet 風格網路省下的"
+            "只是參數（只有對照網路的 {share}），錯誤並沒有跟著變少。"),
         "rednet_twin_overlap": (
             "所以，把各區塊的 3×3 卷積換成內捲，並沒有在每一次訓練上都成立的準確率差別；"
             "改變的是規模：RedNet 風格網路的參數量只有對照網路的 {share}。"),
@@ -620,7 +631,8 @@ TEXT = {
         "padding_explains_all": (
             "角落偏亮來自填充：相對於均勻分配，角落留給自己的和內部位置差不多，甚至更少"),
         "padding_explains_part": (
-            "填充只解釋了角落偏亮的一部分：即使相對於均勻分配，角落留給自己的仍比內部位置多一成以上"),
+            "填充只解釋了角落偏亮的一部分：即使相對於均勻分配，角落留給自己的仍約是內部位置的 "
+            "{times:.1f} 倍"),
         "multiply_adds_per_image": "每張影像的乘加次數（前向）",
         "proportional_to_multiply_adds": "與乘加次數成正比，\n以量測到最短的每次乘加時間計",
         "width_sweep_title": "{k}×{k} 的層，{batch} 張 {size}×{size} 像素的影像",

@@ -59,7 +59,8 @@ def test_chapter_7s_three_networks_share_one_recipe_and_their_seeds():
 
 
 def test_an_unknown_experiment_lists_the_names():
-    with pytest.raises(ValueError, match=r"Unknown experiment 'vit'; choose one of \['conv'"):
+    with pytest.raises(ValueError,
+                       match=r"Unknown experiment 'vit'; choose one of \['cnn', 'conv'"):
         experiments.get("vit")
 
 
