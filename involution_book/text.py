@@ -214,7 +214,8 @@ TEXT = {
             "network on every run, with {share} of the twin's parameters."),
         "rednet_twin_below": (
             "Replacing the blocks' 3×3 convolutions by involutions, then, cost accuracy on every "
-            "run: the RedNet-style network saves parameters, {share} of the twin's, not errors."),
+            "run: the RedNet-style network saves parameters (it has {share} of the twin's), not "
+            "errors."),
         "rednet_twin_overlap": (
             "Replacing the blocks' 3×3 convolutions by involutions, then, left no difference in "
             "accuracy that holds on every run; what it changed is the size: the RedNet-style "
