@@ -53,14 +53,19 @@ def late_epochs(epochs):
     return max(epochs // 4, 1)
 
 
-def late_gain(curves):
-    """Test accuracy gained over the last :func:`late_epochs`, averaged over seeds.
+def late_gains(curves):
+    """Test accuracy each seed gained over the last :func:`late_epochs`.
 
     ``curves``: ``(seeds, epochs)``, each seed's test accuracy after every epoch.
     """
     curves = np.asarray(curves)
     start = max(curves.shape[1] - 1 - late_epochs(curves.shape[1]), 0)
-    return float((curves[:, -1] - curves[:, start]).mean())
+    return curves[:, -1] - curves[:, start]
+
+
+def late_gain(curves):
+    """:func:`late_gains` averaged over seeds."""
+    return float(late_gains(curves).mean())
 
 
 def curve_end(gain):
@@ -201,16 +206,10 @@ def corner_verdict(corner, inside):
     return "padding_explains_part" if corner > CORNER_MARGIN * inside else "padding_explains_all"
 
 
-# Chapter 7: RedNet against its ResNet twin and the Keras example's CNN.
+# Chapter 7: RedNet's time per epoch against its ResNet twin's.
 
 # Relative difference in time per epoch (5%) within which two networks take about as long.
 SAME_TIME = 0.05
-
-
-def side(margin):
-    """The ``text`` key for the side of a margin (a minus b): ``"above"`` from 0 up, else
-    ``"below"``."""
-    return "above" if margin >= 0 else "below"
 
 
 def time_verdict(ratio):

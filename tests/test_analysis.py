@@ -211,12 +211,7 @@ def test_corners_keeping_up_to_a_tenth_more_are_explained_by_the_padding():
     assert analysis.corner_verdict(2.3, 2.0) == "padding_explains_part"
 
 
-# Chapter 7: the sides of RedNet's margins and the verdicts on its times.
-
-def test_a_margin_of_zero_is_above():
-    assert analysis.side(0.0) == "above" and analysis.side(0.01) == "above"
-    assert analysis.side(-1e-9) == "below"
-
+# Chapter 7: the verdicts on RedNet's times.
 
 @pytest.mark.parametrize("ratio,key", [
     (1.0, "time_same"), (1.05, "time_same"), (1.0501, "time_more"), (2.0, "time_more"),
@@ -299,7 +294,7 @@ def test_kernel_sums_of_one_sign_are_named_so_and_a_zero_is_of_neither(sums, key
 
 @pytest.mark.parametrize("key", [
     analysis.curve_end(0.0), analysis.curve_end(1.0), analysis.corner_verdict(1.0, 1.0),
-    analysis.corner_verdict(2.0, 1.0), analysis.side(1.0), analysis.side(-1.0),
+    analysis.corner_verdict(2.0, 1.0),
     analysis.time_verdict(1.0), analysis.time_verdict(2.0), analysis.time_verdict(0.5),
     analysis.sum_signs([1.0]), analysis.sum_signs([-1.0]), analysis.sum_signs([-1.0, 1.0]),
     *(analysis.width_verdict(dict(zip((16, 32), times)))
